@@ -1,0 +1,25 @@
+"""The Flask-Admin console: one secure base view, a view per model, the dashboard."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from admin_app.admin.dashboard import DashboardView
+from admin_app.admin.operators import OperatorView
+from admin_app.admin.views import CONTENT_VIEWS
+from admin_app.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    console = Admin(
+        app,
+        name=app.config["APP_NAME"],
+        index_view=DashboardView(name="Dashboard", url="/admin", endpoint="admin"),
+        theme=Bootstrap4Theme(base_template="admin/console.html", fluid=True),
+    )
+    for view_class in CONTENT_VIEWS:
+        console.add_view(view_class(view_class.model_class, db, category="Content"))
+    console.add_view(OperatorView(OperatorView.model_class, db, category="System"))
+    app.extensions["admin_app.console"] = console

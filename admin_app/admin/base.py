@@ -1,0 +1,81 @@
+"""The base every console view uses: sign-in, roles, CSRF forms, soft delete, system fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from flask_wtf import FlaskForm
+
+from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
+from admin_app.auth.roles import current_operator, has_role
+from admin_app.extensions import db
+from admin_app.models import Role
+from admin_app.trash import soft_delete
+
+SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
+# Flask-Admin view functions that change data, and the role each needs.
+WRITE_ENDPOINTS = {
+    "create_view": Role.EDITOR,
+    "edit_view": Role.EDITOR,
+    "delete_view": Role.EDITOR,
+    "action_view": Role.EDITOR,
+    "export": Role.EDITOR,
+    "ajax_update": Role.EDITOR,
+}
+
+
+class SecureModelView(ModelView):
+    """Signed-in operators read; editors write; delete moves to the trash."""
+
+    model_class: Any = None
+    required_role = Role.VIEWER
+    form_base_class = FlaskForm  # CSRFProtect checks the token; SecureForm would double it.
+    model_form_converter = ConsoleModelConverter
+    filter_converter = ConsoleFilterConverter()
+    fast_mass_delete = False  # bulk delete must go through delete_model (soft delete)
+    can_view_details = True
+    can_set_page_size = True
+    page_size = 20
+    column_display_pk = False
+    form_excluded_columns = (*SYSTEM_FIELDS, "slug")
+    column_details_exclude_list = ("delete_batch",)
+    column_default_sort = ("created_at", True)
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return has_role(max(self.required_role, Role.EDITOR, key=lambda r: r.rank))
+
+    can_edit = can_delete = can_create
+
+    def is_accessible(self) -> bool:
+        return has_role(self.required_role)
+
+    def inaccessible_callback(self, name: Any, **kwargs: Any) -> Any:
+        if current_operator() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return abort(403)
+
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        needed = WRITE_ENDPOINTS.get(name)
+        if needed and not has_role(needed):
+            return abort(403)
+        return None
+
+    def delete_model(self, model: Any) -> bool:
+        operator = current_operator()
+        try:
+            batch = soft_delete(db.session, [model], actor_id=operator.id if operator else None)
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            flash(f"Could not move the record to the trash: {exc}", "error")
+            return False
+        others = len(batch.records) - 1
+        extra = f" with {others} record(s) it owns" if others else ""
+        flash(f"Moved to the trash{extra}.", "success")
+        return True

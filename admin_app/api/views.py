@@ -1,0 +1,105 @@
+"""The list endpoint: every bad parameter is a 400 with a JSON error, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, jsonify, request
+from sqlalchemy import inspect, select
+from werkzeug.wrappers import Response
+
+from admin_app.auth.roles import role_required
+from admin_app.config import settings_of
+from admin_app.extensions import db
+from admin_app.models import DOMAIN_MODELS, Role
+from admin_app.models.query import PaginationError, paginate_json
+from admin_app.models.search import search, searchable_columns
+
+MODELS = {model.__tablename__: model for model in DOMAIN_MODELS}
+RESERVED = {"page", "per_page", "q", "sort"}
+HIDDEN = {"delete_batch", "deleted_at", "deleted_by"}
+
+
+class ParamError(ValueError):
+    """A query parameter the endpoint cannot use; the message says which and why."""
+
+
+def _columns(model: Any) -> dict[str, Any]:
+    return {c.key: c for c in inspect(model).column_attrs if c.key not in HIDDEN}
+
+
+def serialize(record: Any) -> dict[str, Any]:
+    return {key: _json_value(getattr(record, key)) for key in _columns(type(record))}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _coerce(name: str, column: Any, raw: str) -> Any:
+    """Turn a query-string value into the column's Python type, or say why it cannot be."""
+    kind = column.type.python_type
+    try:
+        if kind is bool:
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(raw)
+            return raw.lower() in ("true", "1")
+        if kind is datetime:
+            return datetime.fromisoformat(raw)
+        return kind(raw)
+    except (ValueError, TypeError):
+        raise ParamError(f"{name}: {raw[:40]!r} is not a valid {kind.__name__}") from None
+
+
+def _filtered(model: Any, stmt: Any) -> Any:
+    columns = _columns(model)
+    for name, raw in request.args.items():
+        if name in RESERVED:
+            continue
+        if name not in columns:
+            raise ParamError(f"unknown filter {name!r}; filterable: {', '.join(sorted(columns))}")
+        stmt = stmt.where(getattr(model, name) == _coerce(name, getattr(model, name), raw))
+    return stmt
+
+
+def _sorted(model: Any, stmt: Any) -> Any:
+    raw = request.args.get("sort", "-created_at")
+    name = raw.lstrip("-")
+    if name not in _columns(model):
+        raise ParamError(f"cannot sort by {name!r}")
+    column = getattr(model, name)
+    return stmt.order_by(column.desc() if raw.startswith("-") else column.asc(), model.id)
+
+
+@role_required(Role.VIEWER)
+def list_records(model_name: str) -> tuple[Response, int] | Response:
+    model = MODELS.get(model_name)
+    if model is None:
+        return jsonify(error=f"no such model {model_name!r}; try one of {sorted(MODELS)}"), 404
+    settings = settings_of(current_app)["app"]
+    try:
+        stmt = _filtered(model, select(model))
+        if request.args.get("q"):
+            if not searchable_columns(model):
+                raise ParamError(f"{model_name} has no full-text search")
+            stmt = search(db.session, model, request.args["q"], stmt)
+        else:
+            stmt = _sorted(model, stmt)
+        page = paginate_json(
+            db.session,
+            stmt,
+            serialize=serialize,
+            page=request.args.get("page"),
+            per_page=request.args.get("per_page"),
+            default_per_page=settings["api_per_page"],
+            max_per_page=settings["api_max_per_page"],
+        )
+    except (ParamError, PaginationError) as exc:
+        return jsonify(error=str(exc)), 400
+    return jsonify(page)

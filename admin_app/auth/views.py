@@ -1,0 +1,66 @@
+"""The sign-in page and the sign-out action."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from admin_app.auth.roles import current_operator
+from admin_app.extensions import db
+from admin_app.models import Operator
+from admin_app.models.types import utc_now
+
+bp = Blueprint("auth", __name__)
+HOME = "/admin/"
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class LogoutForm(FlaskForm):
+    """Only carries the CSRF token: signing out is a state change."""
+
+
+def safe_next(target: str | None) -> str:
+    """Return ``target`` if it is a path on this site, else the console home."""
+    if not target:
+        return HOME
+    parts = urlsplit(target.replace("\\", "/"))
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return HOME
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    next_url = safe_next(request.args.get("next"))
+    if current_operator() is not None:
+        return redirect(next_url)
+    if form.validate_on_submit():
+        operator = db.session.scalars(
+            db.select(Operator).filter_by(username=form.username.data.strip())
+        ).first()
+        if operator and operator.is_active and operator.check_password(form.password.data):
+            operator.last_login_at = utc_now()
+            db.session.commit()
+            login_user(operator)
+            return redirect(next_url)
+        flash("Wrong username or password.", "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    LogoutForm()  # CSRFProtect has checked the token before we get here.
+    logout_user()
+    flash("You have been signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,12 @@
+"""Command-line commands: seeding, operators, first-run set-up."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from admin_app.cli import operators, seeds
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seeds.seed)
+    app.cli.add_command(operators.operator)

@@ -1,0 +1,61 @@
+"""``flask seed``: demo data for newcomers, big deterministic data for the benchmark."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from admin_app.cli.context import is_production, start_command
+from admin_app.extensions import db
+from admin_app.models import User
+from admin_app.models.query import with_deleted
+
+
+def _refuse_production(force: bool) -> None:
+    if is_production() and not force:
+        raise click.ClickException("refusing to seed a production database (use --force)")
+
+
+@click.group()
+def seed() -> None:
+    """Load demo or benchmark data."""
+
+
+@seed.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only seed a database with no users at all.")
+@click.option("--force", is_flag=True, help="Seed even when app.env is production.")
+@with_appcontext
+def demo(if_empty: bool, force: bool) -> None:
+    """Add the demo editorial office; running it again adds nothing."""
+    from seeds.demo import seed_demo
+
+    _refuse_production(force)
+    start_command()
+    if if_empty and db.session.scalar(with_deleted(select(func.count()).select_from(User))):
+        click.echo("Database already has data; demo seed skipped.")
+        return
+    added = seed_demo(db.session)
+    db.session.commit()
+    summary = ", ".join(f"{n} {name}" for name, n in added.items())
+    click.echo(f"Demo data: added {summary}." if any(added.values()) else "Demo data present.")
+
+
+@seed.command("bench")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1, max=10_000_000),
+    default=100_000,
+    show_default=True,
+    help="Number of posts; other tables grow in proportion.",
+)
+@click.option("--force", is_flag=True, help="Seed even when app.env is production.")
+@with_appcontext
+def bench(scale: int, force: bool) -> None:
+    """Load large deterministic data fast (COPY on PostgreSQL), with a progress bar."""
+    from seeds.bench import seed_bench
+
+    _refuse_production(force)
+    start_command()
+    seconds = seed_bench(db.session, scale=scale)
+    click.echo(f"Loaded scale {scale:,} in {seconds:.1f} s.")

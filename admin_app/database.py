@@ -1,0 +1,102 @@
+"""Engine options from settings, SQLite pragmas, and the start-up reachability check."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from admin_app.config import ConfigError, Settings, mask_url
+from admin_app.extensions import db, migrate
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def engine_options(settings: Settings, instance_path: Path) -> tuple[str, dict[str, Any]]:
+    """Return the URL and create_engine keywords the settings ask for."""
+    cfg = settings["database"]
+    url = make_url(cfg["url"])
+    options: dict[str, Any] = {"echo": cfg["echo"], "pool_pre_ping": cfg["pool_pre_ping"]}
+    if url.get_backend_name() == "sqlite":
+        url = _sqlite_under_instance(url, instance_path)
+        options["connect_args"] = {"timeout": 15}
+        return url.render_as_string(hide_password=False), options
+    options.update(
+        pool_size=cfg["pool_size"],
+        max_overflow=cfg["max_overflow"],
+        pool_timeout=cfg["pool_timeout"],
+        pool_recycle=cfg["pool_recycle"],
+    )
+    if url.get_backend_name() == "postgresql":
+        # One application_name per process, so the server view tells instances apart.
+        app_name = f"admin_app@{socket.gethostname()}:{os.getpid()}"
+        options["connect_args"] = {
+            "connect_timeout": cfg["connect_timeout"],
+            "application_name": app_name[:63],
+        }
+    return url.render_as_string(hide_password=False), options
+
+
+def _sqlite_under_instance(url: Any, instance_path: Path) -> Any:
+    name = url.database
+    if not name or name == ":memory:" or name.startswith("file:") or Path(name).is_absolute():
+        return url
+    instance_path.mkdir(parents=True, exist_ok=True)
+    return url.set(database=str(instance_path / name))
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Bind the database and migrations to the app; install the SQLite pragmas."""
+    url, options = engine_options(settings, Path(app.instance_path))
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def check_reachable(engine: Engine) -> None:
+    """Raise ConfigError naming the (masked) URL when the database does not answer."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise ConfigError(
+            f"database {mask_url(str(engine.url))} is unreachable: {reason}"
+        ) from None
+
+
+def warn_if_pool_small(settings: Settings) -> str | None:
+    """Say so when waitress threads could wait for connections; return the warning."""
+    cfg, threads = settings["database"], settings["server"]["threads"]
+    if make_url(cfg["url"]).get_backend_name() == "sqlite":
+        return None
+    capacity = cfg["pool_size"] + max(cfg["max_overflow"], 0)
+    if cfg["max_overflow"] == -1 or capacity >= threads:
+        return None
+    message = (
+        f"database pool capacity {capacity} (pool_size {cfg['pool_size']} + max_overflow "
+        f"{cfg['max_overflow']}) is below server.threads {threads}: requests will queue for "
+        "connections under load"
+    )
+    log.warning(message)
+    return message

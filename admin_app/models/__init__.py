@@ -1,0 +1,30 @@
+"""The data model: mixins, the demo domain, operators, and the query layer."""
+
+from admin_app.models import events, query
+from admin_app.models.mixins import SoftDeleteMixin, TimestampMixin, UUIDMixin
+from admin_app.models.operators import Operator, Role
+from admin_app.models.posts import Comment, Post, Tag, post_tags
+from admin_app.models.tasks import Priority, Task
+from admin_app.models.users import Profile, User
+
+# The domain models the console, the API and the seeds work on, in dependency order.
+DOMAIN_MODELS = (User, Profile, Tag, Post, Comment, Task)
+events.register()
+
+__all__ = [
+    "DOMAIN_MODELS",
+    "Comment",
+    "Operator",
+    "Post",
+    "Priority",
+    "Profile",
+    "Role",
+    "SoftDeleteMixin",
+    "Tag",
+    "Task",
+    "TimestampMixin",
+    "UUIDMixin",
+    "User",
+    "post_tags",
+    "query",
+]

@@ -1,0 +1,93 @@
+"""Mapper listeners: slugs at insert, count-cache invalidation, association clean-up on purge."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import Connection, delete, event, or_, select
+from sqlalchemy.orm import Mapper, object_session
+
+from admin_app.models import counts
+from admin_app.models.mixins import SoftDeleteMixin
+from admin_app.models.posts import Post, Tag, post_tags
+
+_NOT_SLUG = re.compile(r"[^\w]+", re.UNICODE)
+SLUGGED = (Post, Tag)
+_TAKEN_KEY = "slugs_taken_this_flush"
+
+
+def slugify(value: str, *, fallback: str = "item", max_length: int = 200) -> str:
+    """Lower-case, accents folded, word characters kept (any script), runs of others as '-'."""
+    folded = unicodedata.normalize("NFKD", value)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    slug = _NOT_SLUG.sub("-", folded.lower()).strip("-_")[:max_length].strip("-")
+    return slug or fallback
+
+
+def unique_slug(connection: Connection, model: Any, base: str, taken: set[str]) -> str:
+    """``base``, else ``base-2``, ``base-3``…: the first not used by a live row or this flush."""
+    table = model.__table__
+    rows = connection.execute(
+        select(table.c.slug).where(
+            table.c.deleted_at.is_(None),
+            or_(
+                table.c.slug == base,
+                table.c.slug.like(base.replace("%", r"\%") + "-%", escape="\\"),
+            ),
+        )
+    )
+    used = {slug for (slug,) in rows} | taken
+    if base not in used:
+        return base
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _assign_slug(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    if target.slug:
+        return
+    session = object_session(target)
+    taken: set[str] = session.info.setdefault(_TAKEN_KEY, set()) if session else set()
+    source = getattr(target, target.__slug_source__) or ""
+    fallback = target.__tablename__.rstrip("s")
+    target.slug = unique_slug(connection, type(target), slugify(source, fallback=fallback), taken)
+    taken.add(target.slug)
+
+
+def _forget_flush_slugs(session: Any, flush_context: Any) -> None:
+    session.info.pop(_TAKEN_KEY, None)
+
+
+def _invalidate_counts(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    counts.invalidate()
+
+
+def _delete_post_associations(mapper: Mapper[Any], connection: Connection, target: Post) -> None:
+    # The tags collection is soft-delete scoped, so the ORM only unlinks live tags; rows that
+    # point at trashed tags must go too, even where the database does not enforce FKs.
+    connection.execute(delete(post_tags).where(post_tags.c.post_id == target.id))
+
+
+def _delete_tag_associations(mapper: Mapper[Any], connection: Connection, target: Tag) -> None:
+    connection.execute(delete(post_tags).where(post_tags.c.tag_id == target.id))
+
+
+def register() -> None:
+    """Attach the listeners once; safe to call again."""
+    from sqlalchemy.orm import Session
+
+    for model in SLUGGED:
+        if not event.contains(model, "before_insert", _assign_slug):
+            event.listen(model, "before_insert", _assign_slug)
+    if not event.contains(Session, "after_flush", _forget_flush_slugs):
+        event.listen(Session, "after_flush", _forget_flush_slugs)
+    for name in ("after_insert", "after_update", "after_delete"):
+        if not event.contains(SoftDeleteMixin, name, _invalidate_counts):
+            event.listen(SoftDeleteMixin, name, _invalidate_counts, propagate=True)
+    if not event.contains(Post, "after_delete", _delete_post_associations):
+        event.listen(Post, "after_delete", _delete_post_associations)
+        event.listen(Tag, "after_delete", _delete_tag_associations)

@@ -1,0 +1,81 @@
+"""Full-text search: tsvector + GIN on PostgreSQL, FTS5 tables kept by triggers on SQLite."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Select, literal_column, select, text
+
+from admin_app.models.query import AnySession
+
+# Quoted phrases stay together; everything else splits on whitespace.
+_TERMS = re.compile(r'"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def searchable_columns(model: type) -> tuple[str, ...]:
+    return tuple(getattr(model, "__searchable__", ()))
+
+
+def tsvector_sql(table: str | None, columns: tuple[str, ...]) -> str:
+    """The document expression; the GIN index in the migrations is built on exactly this text."""
+    prefix = f"{table}." if table else ""
+    parts = " || ' ' || ".join(f"coalesce({prefix}{col}, '')" for col in columns)
+    return f"to_tsvector('english', {parts})"
+
+
+def fts_table(model: type) -> str:
+    return f"fts_{model.__tablename__}"  # type: ignore[attr-defined]
+
+
+def split_terms(query: str) -> list[str]:
+    """Words and quoted phrases that carry at least one letter or digit."""
+    terms = [phrase or word for phrase, word in _TERMS.findall(query)]
+    return [term for term in terms if _WORD.search(term)]
+
+
+def fts5_query(terms: list[str]) -> str:
+    # Every term is quoted, so FTS5 operators and punctuation in user input are literal text.
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def search(
+    session: AnySession, model: Any, query: str, statement: Select[Any] | None = None
+) -> Any:
+    """Return ``statement`` (default: all rows of ``model``) narrowed to matches, best first.
+
+    Operators, quotes, ``%`` and ``_`` in the query are searched as text, never as syntax;
+    a query with no letters or digits matches nothing.
+    """
+    columns = searchable_columns(model)
+    if not columns:
+        raise ValueError(f"{model.__name__} declares no searchable columns")
+    stmt = statement if statement is not None else select(model)
+    terms = split_terms(query)
+    if not terms:
+        return stmt.where(literal_column("1") == 0)
+    if session.get_bind().dialect.name == "postgresql":
+        return _search_postgresql(model, columns, terms, stmt)
+    return _search_sqlite(model, terms, stmt)
+
+
+def _search_postgresql(model: Any, columns: tuple[str, ...], terms: list[str], stmt: Any) -> Any:
+    document = tsvector_sql(model.__tablename__, columns)
+    # Each term quoted: websearch syntax (-, or) in user input is searched as words.
+    quoted = " ".join('"' + term.replace('"', " ") + '"' for term in terms)
+    tsquery = "websearch_to_tsquery('english', :q)"
+    return stmt.where(text(f"{document} @@ {tsquery}").bindparams(q=quoted)).order_by(
+        text(f"ts_rank_cd({document}, {tsquery}) DESC").bindparams(q=quoted)
+    )
+
+
+def _search_sqlite(model: Any, terms: list[str], stmt: Any) -> Any:
+    table = fts_table(model)
+    matches = (
+        select(literal_column("id").label("id"), literal_column("rank").label("rank"))
+        .select_from(text(table))
+        .where(text(f"{table} MATCH :q").bindparams(q=fts5_query(terms)))
+        .subquery()
+    )
+    return stmt.join(matches, matches.c.id == model.id).order_by(matches.c.rank)

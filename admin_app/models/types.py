@@ -1,0 +1,96 @@
+"""Column types that behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+
+def uuid7() -> uuid.UUID:
+    """Return a UUIDv7: 48 bits of Unix milliseconds then random bits, so ids sort by time."""
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version
+    value |= (rand >> 68) << 64  # 12 random bits (rand_a)
+    value |= 0b10 << 62  # RFC 4122 variant
+    value |= rand & ((1 << 62) - 1)  # 62 random bits (rand_b)
+    return uuid.UUID(int=value)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on both engines.
+
+    SQLite has no time zones: values are stored as naive UTC text and come back aware.
+    Naive input is refused, so local time can never slip in unnoticed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware value")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class sql_utc_now(FunctionElement[datetime]):  # noqa: N801 - reads as a SQL function
+    """The current UTC time, evaluated by the database when the statement runs."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(sql_utc_now, "postgresql")
+def _pg_utc_now(element: Any, compiler: Any, **kw: Any) -> str:
+    return "statement_timestamp()"
+
+
+@compiles(sql_utc_now, "sqlite")
+def _sqlite_utc_now(element: Any, compiler: Any, **kw: Any) -> str:
+    # Same text layout SQLAlchemy stores (YYYY-MM-DD HH:MM:SS.ffffff), so comparisons hold.
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+class days_since(FunctionElement[int]):  # noqa: N801 - reads as a SQL function
+    """Whole days elapsed from a timestamp column until now (floored)."""
+
+    inherit_cache = True
+
+
+@compiles(days_since, "postgresql")
+def _pg_days_since(element: Any, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    arg = compiler.process(column, **kw)
+    return f"CAST(floor(extract(epoch FROM (statement_timestamp() - {arg})) / 86400) AS INTEGER)"
+
+
+@compiles(days_since, "sqlite")
+def _sqlite_days_since(element: Any, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    arg = compiler.process(column, **kw)
+    days = f"(julianday('now') - julianday({arg}))"
+    # CAST truncates toward zero; subtract one for negative fractions to floor like Python.
+    return f"(CAST({days} AS INTEGER) - ({days} < CAST({days} AS INTEGER)))"

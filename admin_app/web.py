@@ -1,0 +1,49 @@
+"""Request-wide behaviour: request ids, the actor for listeners, headers, error pages."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, g, jsonify, redirect, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
+
+from admin_app.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_remember_request)
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_refused)
+    app.add_url_rule("/", "index", lambda: redirect("/admin/"))
+
+
+def _remember_request() -> None:
+    g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+    # Listeners below the web layer read who is acting from the session, never from Flask-Login.
+    operator = current_user if current_user and current_user.is_authenticated else None
+    db.session.info["actor"] = (
+        {"id": str(operator.id), "name": operator.username} if operator else None
+    )
+    db.session.info["request"] = {
+        "id": g.request_id,
+        "remote_addr": request.remote_addr,
+        "method": request.method,
+        "path": request.path,
+    }
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if getattr(g, "request_id", None):
+        response.headers["X-Request-Id"] = g.request_id
+    return response
+
+
+def _csrf_refused(error: CSRFError) -> tuple[Response | str, int]:
+    if request.path.startswith("/api/") or request.is_json:
+        return jsonify(error=f"CSRF check failed: {error.description}"), 400
+    return render_template("errors/csrf.html", reason=error.description), 400

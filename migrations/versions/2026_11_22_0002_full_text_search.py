@@ -1,0 +1,70 @@
+"""Full-text search: GIN expression indexes on PostgreSQL, FTS5 tables and triggers on SQLite.
+
+Written by hand: autogenerate knows neither. The PostgreSQL index expressions are exactly the
+text admin_app.models.search.tsvector_sql builds, so the planner uses them.
+
+Revision ID: 0002_full_text_search
+Revises: 0001_initial_schema
+Create Date: 2026-11-22 02:10:00
+"""
+
+from alembic import op
+
+revision = "0002_full_text_search"
+down_revision = "0001_initial_schema"
+branch_labels = None
+depends_on = None
+
+# Frozen here on purpose: a revision must not change when the models do.
+SEARCHABLE = {
+    "posts": ("title", "body"),
+    "users": ("username", "email", "first_name", "last_name"),
+    "comments": ("body",),
+    "tasks": ("title",),
+}
+
+
+def _document(columns):
+    parts = " || ' ' || ".join(f"coalesce({col}, '')" for col in columns)
+    return f"to_tsvector('english', {parts})"
+
+
+def _sqlite_statements(table, columns):
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{col}" for col in columns)
+    fts = f"fts_{table}"
+    return [
+        # Porter stemming to match PostgreSQL's english configuration; the id is stored, not
+        # the rowid, because VACUUM may renumber rowids of tables without an integer key.
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(id UNINDEXED, {cols}, "
+        "tokenize = 'porter unicode61 remove_diacritics 0')",
+        f"INSERT INTO {fts} (id, {cols}) SELECT id, {cols} FROM {table}",
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts} (id, {cols}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"DELETE FROM {fts} WHERE id = old.id; END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
+        f"DELETE FROM {fts} WHERE id = old.id; "
+        f"INSERT INTO {fts} (id, {cols}) VALUES (new.id, {new}); END",
+    ]
+
+
+def upgrade():
+    dialect = op.get_bind().dialect.name
+    for table, columns in SEARCHABLE.items():
+        if dialect == "postgresql":
+            op.execute(f"CREATE INDEX ix_fts_{table} ON {table} USING gin ({_document(columns)})")
+        elif dialect == "sqlite":
+            for statement in _sqlite_statements(table, columns):
+                op.execute(statement)
+
+
+def downgrade():
+    dialect = op.get_bind().dialect.name
+    for table in SEARCHABLE:
+        if dialect == "postgresql":
+            op.execute(f"DROP INDEX IF EXISTS ix_fts_{table}")
+        elif dialect == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                op.execute(f"DROP TRIGGER IF EXISTS fts_{table}_{suffix}")
+            op.execute(f"DROP TABLE IF EXISTS fts_{table}")
