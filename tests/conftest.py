@@ -1,0 +1,141 @@
+"""Fixtures: one migrated database per engine and worker, an app per engine, clean rows per test."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from admin_app import create_app
+from admin_app.extensions import db
+from admin_app.models import Operator, Role, counts
+
+ENGINES = ("sqlite", "postgresql")
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PASSWORD = "correct horse battery"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_url() -> str:
+    """Create a fresh database for this worker; fail under CI, skip elsewhere, if PG is down."""
+    name = f"admin_app_test_{os.environ.get('TEST_DB_SUFFIX', '')}{_worker()}"
+    admin_url = PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg2://", 1)
+    try:
+        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+    except OperationalError as exc:
+        message = f"PostgreSQL is needed at {PG_ADMIN_URL}: {exc.orig}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def database_url(engine_name: str, tmp_dir: Path) -> str:
+    if engine_name == "sqlite":
+        return f"sqlite:///{tmp_dir / 'test.db'}"
+    return _postgres_url()
+
+
+def make_app(url: str, **sections: dict[str, Any]) -> Flask:
+    overrides: dict[str, dict[str, Any]] = {
+        "app": {"secret_key": "test-secret-key", "env": "development"},
+        "database": {"url": url, "pool_size": 5, "max_overflow": 5},
+    }
+    for section, values in sections.items():
+        overrides.setdefault(section, {}).update(values)
+    return create_app(overrides)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def migrated_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """An app on a freshly migrated database, one per engine (and xdist worker)."""
+    url = database_url(request.param, tmp_path_factory.mktemp(request.param))
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _clear(app: Flask) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    counts.invalidate()
+
+
+@pytest.fixture
+def app(migrated_app: Flask) -> Iterator[Flask]:
+    """The engine's app inside an app context; every row is gone again after the test."""
+    with migrated_app.app_context():
+        yield migrated_app
+        db.session.rollback()
+        db.session.remove()
+    _clear(migrated_app)
+
+
+@pytest.fixture
+def session(app: Flask) -> Any:
+    return db.session
+
+
+@pytest.fixture
+def dialect(app: Flask) -> str:
+    return str(db.engine.dialect.name)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def make_operator(username: str, role: Role, password: str = PASSWORD) -> Operator:
+    operator = Operator(username=username, role=role.value)
+    operator.set_password(password)
+    db.session.add(operator)
+    db.session.commit()
+    return operator
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    token = csrf_token(client)
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+@pytest.fixture
+def as_role(client: FlaskClient) -> Any:
+    """``as_role(Role.EDITOR)`` signs the client in as a fresh operator with that role."""
+
+    def sign_in_as(role: Role) -> Operator:
+        operator = make_operator(f"{role.value}-op", role)
+        response = sign_in(client, operator.username)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return operator
+
+    return sign_in_as
