@@ -28,9 +28,9 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _postgres_url() -> str:
+def postgres_url(label: str = "") -> str:
     """Create a fresh database for this worker; fail under CI, skip elsewhere, if PG is down."""
-    name = f"admin_app_test_{os.environ.get('TEST_DB_SUFFIX', '')}{_worker()}"
+    name = f"admin_app_test_{label}{os.environ.get('TEST_DB_SUFFIX', '')}{_worker()}"
     admin_url = PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg2://", 1)
     try:
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -49,7 +49,7 @@ def _postgres_url() -> str:
 def database_url(engine_name: str, tmp_dir: Path) -> str:
     if engine_name == "sqlite":
         return f"sqlite:///{tmp_dir / 'test.db'}"
-    return _postgres_url()
+    return postgres_url()
 
 
 def make_app(url: str, **sections: dict[str, Any]) -> Flask:

@@ -1,0 +1,66 @@
+"""Layers import downwards only, and every console view is secured."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from admin_app.admin.base import SecureModelView
+from admin_app.admin.dashboard import DashboardView
+
+PACKAGE = Path(__file__).resolve().parent.parent / "admin_app"
+WEB_ONLY = (
+    "flask_login",
+    "flask_admin",
+    "flask_wtf",
+    "admin_app.admin",
+    "admin_app.api",
+    "admin_app.auth",
+    "admin_app.cli",
+    "admin_app.web",
+)
+# Below the web layer: no web imports, and no Flask request globals. (extensions.py is exempt:
+# it only creates the unbound extension objects, the login manager and CSRF among them.)
+LOWER_LAYERS = ["models", "trash", "session.py", "config.py", "database.py"]
+REQUEST_GLOBALS = {"request", "g", "session", "current_user"}
+
+
+def _imports(path: Path) -> list[tuple[str, list[str]]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, [alias.name for alias in node.names]))
+    return found
+
+
+def _files(layer: str) -> list[Path]:
+    target = PACKAGE / layer
+    return sorted(target.rglob("*.py")) if target.is_dir() else [target]
+
+
+@pytest.mark.parametrize("layer", LOWER_LAYERS)
+def test_lower_layers_never_reach_up_to_the_web(layer):
+    offences = []
+    for path in _files(layer):
+        for module, names in _imports(path):
+            if module.startswith(WEB_ONLY):
+                offences.append(f"{path.name} imports {module}")
+            if module == "flask" and REQUEST_GLOBALS & set(names):
+                offences.append(f"{path.name} imports request globals {names}")
+    assert offences == []
+
+
+def test_models_never_import_services():
+    for path in _files("models"):
+        for module, _ in _imports(path):
+            assert not module.startswith(("admin_app.trash", "seeds")), f"{path.name}: {module}"
+
+
+def test_every_console_view_is_secured(migrated_app):
+    console = migrated_app.extensions["admin_app.console"]
+    for view in console._views:
+        assert isinstance(view, (SecureModelView, DashboardView)), type(view).__name__
