@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_wtf import FlaskForm
 
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
@@ -26,6 +28,13 @@ WRITE_ENDPOINTS = {
 }
 
 
+def _utc_minutes(view: Any, value: datetime, name: str) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _utc_minutes}
+
+
 class SecureModelView(ModelView):
     """Signed-in operators read; editors write; delete moves to the trash."""
 
@@ -42,6 +51,8 @@ class SecureModelView(ModelView):
     form_excluded_columns = (*SYSTEM_FIELDS, "slug")
     column_details_exclude_list = ("delete_batch",)
     column_default_sort = ("created_at", True)
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
 
     @property
     def can_create(self) -> bool:  # type: ignore[override]

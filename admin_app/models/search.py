@@ -12,17 +12,17 @@ from admin_app.models.query import AnySession
 # Quoted phrases stay together; everything else splits on whitespace.
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w", re.UNICODE)
+# The stored documents split on @ . / (see the migration); queries must split the same way.
+_PG_SPLIT = str.maketrans({'"': " ", "@": " ", ".": " ", "/": " "})
 
 
 def searchable_columns(model: type) -> tuple[str, ...]:
     return tuple(getattr(model, "__searchable__", ()))
 
 
-def tsvector_sql(table: str | None, columns: tuple[str, ...]) -> str:
-    """The document expression; the GIN index in the migrations is built on exactly this text."""
-    prefix = f"{table}." if table else ""
-    parts = " || ' ' || ".join(f"coalesce({prefix}{col}, '')" for col in columns)
-    return f"to_tsvector('english', {parts})"
+# PostgreSQL keeps a generated tsvector column (migration 0002_full_text_search) with a GIN
+# index on it; the models do not declare it, so ORM inserts never try to write it.
+PG_DOCUMENT_COLUMN = "fts_document"
 
 
 def fts_table(model: type) -> str:
@@ -56,14 +56,14 @@ def search(
     if not terms:
         return stmt.where(literal_column("1") == 0)
     if session.get_bind().dialect.name == "postgresql":
-        return _search_postgresql(model, columns, terms, stmt)
+        return _search_postgresql(model, terms, stmt)
     return _search_sqlite(model, terms, stmt)
 
 
-def _search_postgresql(model: Any, columns: tuple[str, ...], terms: list[str], stmt: Any) -> Any:
-    document = tsvector_sql(model.__tablename__, columns)
+def _search_postgresql(model: Any, terms: list[str], stmt: Any) -> Any:
+    document = f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}"
     # Each term quoted: websearch syntax (-, or) in user input is searched as words.
-    quoted = " ".join('"' + term.replace('"', " ") + '"' for term in terms)
+    quoted = " ".join('"' + term.translate(_PG_SPLIT) + '"' for term in terms)
     tsquery = "websearch_to_tsquery('english', :q)"
     return stmt.where(text(f"{document} @@ {tsquery}").bindparams(q=quoted)).order_by(
         text(f"ts_rank_cd({document}, {tsquery}) DESC").bindparams(q=quoted)
