@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config.toml"
@@ -166,9 +166,13 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             url = "postgresql+psycopg2://" + url[len(prefix) :]
     try:
-        make_url(url)
+        make_url(url).get_dialect().import_dbapi()
     except ArgumentError:
         raise ConfigError(f"database.url is not a database URL: {mask_url(url)}") from None
+    except (NoSuchModuleError, ImportError):
+        raise ConfigError(
+            f"database.url: no driver installed for {mask_url(url)}; use sqlite:// or postgresql://"
+        ) from None
     return url
 
 

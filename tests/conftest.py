@@ -62,11 +62,25 @@ def make_app(url: str, **sections: dict[str, Any]) -> Flask:
     return create_app(overrides)
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The ``app`` fixture keeps an app context pushed for the whole test; a plain test client
+    reuses it, so ``g`` (where Flask-Login caches the signed-in user) and ``db.session``
+    would carry over from one request to the next and hide sign-out and role bugs.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session", params=ENGINES)
 def migrated_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """An app on a freshly migrated database, one per engine (and xdist worker)."""
     url = database_url(request.param, tmp_path_factory.mktemp(request.param))
     app = make_app(url)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()
     return app

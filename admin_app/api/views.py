@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -20,6 +20,7 @@ from admin_app.models.search import search, searchable_columns
 MODELS = {model.__tablename__: model for model in DOMAIN_MODELS}
 RESERVED = {"page", "per_page", "q", "sort"}
 HIDDEN = {"delete_batch", "deleted_at", "deleted_by"}
+MAX_BIGINT = 2**63 - 1
 
 
 class ParamError(ValueError):
@@ -45,16 +46,26 @@ def _json_value(value: Any) -> Any:
 def _coerce(name: str, column: Any, raw: str) -> Any:
     """Turn a query-string value into the column's Python type, or say why it cannot be."""
     kind = column.type.python_type
+    if kind is object:  # a TypeDecorator that does not say: use what it stores
+        kind = column.type.impl.python_type
     try:
-        if kind is bool:
-            if raw.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(raw)
-            return raw.lower() in ("true", "1")
-        if kind is datetime:
-            return datetime.fromisoformat(raw)
-        return kind(raw)
-    except (ValueError, TypeError):
+        return _parse(kind, raw)
+    except (ValueError, TypeError, OverflowError):
         raise ParamError(f"{name}: {raw[:40]!r} is not a valid {kind.__name__}") from None
+
+
+def _parse(kind: type, raw: str) -> Any:
+    if kind is bool:
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(raw)
+        return raw.lower() in ("true", "1")
+    if kind is datetime:
+        value = datetime.fromisoformat(raw)
+        # A time without a zone is read as UTC, the zone every timestamp is stored in.
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if kind is int and abs(int(raw)) > MAX_BIGINT:
+        raise OverflowError(raw)
+    return kind(raw)
 
 
 def _filtered(model: Any, stmt: Any) -> Any:
@@ -66,6 +77,13 @@ def _filtered(model: Any, stmt: Any) -> Any:
             raise ParamError(f"unknown filter {name!r}; filterable: {', '.join(sorted(columns))}")
         stmt = stmt.where(getattr(model, name) == _coerce(name, getattr(model, name), raw))
     return stmt
+
+
+def _refuse_nul_bytes() -> None:
+    # Neither database accepts NUL inside text; say so rather than fail inside the driver.
+    for name, raw in request.args.items(multi=True):
+        if "\x00" in raw:
+            raise ParamError(f"{name}: NUL bytes are not allowed")
 
 
 def _sorted(model: Any, stmt: Any) -> Any:
@@ -84,6 +102,7 @@ def list_records(model_name: str) -> tuple[Response, int] | Response:
         return jsonify(error=f"no such model {model_name!r}; try one of {sorted(MODELS)}"), 404
     settings = settings_of(current_app)["app"]
     try:
+        _refuse_nul_bytes()
         stmt = _filtered(model, select(model))
         if request.args.get("q"):
             if not searchable_columns(model):

@@ -88,7 +88,13 @@ def paginate_json(
     size = min(parse_positive("per_page", per_page, default_per_page), max_per_page)
     count_stmt = select(func.count()).select_from(statement.order_by(None).subquery())
     total = session.execute(count_stmt).scalar_one()
-    rows = session.scalars(statement.limit(size).offset((page_no - 1) * size)).unique().all()
+    offset = (page_no - 1) * size
+    # A page past the end is empty; skipping the query also keeps huge offsets from the driver.
+    rows = (
+        session.scalars(statement.limit(size).offset(offset)).unique().all()
+        if offset < total
+        else []
+    )
     pages = max(1, math.ceil(total / size))
     return {
         "items": [serialize(row) for row in rows],
