@@ -12,7 +12,7 @@ from admin_app.models.query import AnySession, with_deleted
 
 TTL_SECONDS = 60.0
 _lock = threading.Lock()
-_cache: dict[str, Any] = {}
+_cache: dict[tuple[str, ...], tuple[float, dict[str, dict[str, int]]]] = {}
 
 
 def invalidate() -> None:
@@ -23,12 +23,14 @@ def invalidate() -> None:
 
 def model_counts(session: AnySession, models: list[Any]) -> dict[str, dict[str, int]]:
     """Return ``{table: {"live": n, "trashed": m}}``, counted at most once a minute per process."""
+    key = tuple(model.__tablename__ for model in models)
     with _lock:
-        if _cache.get("at", 0.0) > time.monotonic() - TTL_SECONDS:
-            return dict(_cache["counts"])
+        cached = _cache.get(key)
+        if cached and cached[0] > time.monotonic() - TTL_SECONDS:
+            return dict(cached[1])
     result = {model.__tablename__: _count(session, model) for model in models}
     with _lock:
-        _cache.update(at=time.monotonic(), counts=result)
+        _cache[key] = (time.monotonic(), result)
     return result
 
 

@@ -58,11 +58,16 @@ def _assign_slug(mapper: Mapper[Any], connection: Connection, target: Any) -> No
     taken.add(target.slug)
 
 
-def _forget_flush_slugs(session: Any, flush_context: Any) -> None:
+def _forget_flush_slugs(session: Any, *args: Any) -> None:
+    # Also before each flush: a flush that failed half-way must not keep its slugs reserved.
     session.info.pop(_TAKEN_KEY, None)
 
 
 def _invalidate_counts(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    counts.invalidate()
+
+
+def _invalidate_after_commit(session: Any) -> None:
     counts.invalidate()
 
 
@@ -83,8 +88,12 @@ def register() -> None:
     for model in SLUGGED:
         if not event.contains(model, "before_insert", _assign_slug):
             event.listen(model, "before_insert", _assign_slug)
-    if not event.contains(Session, "after_flush", _forget_flush_slugs):
-        event.listen(Session, "after_flush", _forget_flush_slugs)
+    for name in ("before_flush", "after_flush"):
+        if not event.contains(Session, name, _forget_flush_slugs):
+            event.listen(Session, name, _forget_flush_slugs)
+    # A dashboard that counted between flush and commit would cache the old figures.
+    if not event.contains(Session, "after_commit", _invalidate_after_commit):
+        event.listen(Session, "after_commit", _invalidate_after_commit)
     for name in ("after_insert", "after_update", "after_delete"):
         if not event.contains(SoftDeleteMixin, name, _invalidate_counts):
             event.listen(SoftDeleteMixin, name, _invalidate_counts, propagate=True)

@@ -19,7 +19,7 @@ LIVE_ONLY = text("deleted_at IS NULL")
 
 
 class UUIDMixin:
-    """A UUIDv7 primary key, generated in Python at construction time, so ids sort by age."""
+    """A UUIDv7 primary key, generated in Python when the row is first flushed; ids sort by age."""
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid7)
 

@@ -98,7 +98,8 @@ class Post(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignor
         body = func.coalesce(cls.body, "")
         spaces = func.length(body) - func.length(func.replace(body, " ", ""))
         words = db.case((func.length(body) == 0, 0), else_=spaces + 1)
-        return (words + (WORDS_PER_MINUTE - 1)) / WORDS_PER_MINUTE
+        # // is integer division on both engines; / would be a decimal in SQLAlchemy 2.
+        return (words + (WORDS_PER_MINUTE - 1)) // WORDS_PER_MINUTE
 
     def __str__(self) -> str:
         return self.title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -13,16 +14,28 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+_uuid7_lock = threading.Lock()
+_uuid7_last = 0
+
 
 def uuid7() -> uuid.UUID:
-    """Return a UUIDv7: 48 bits of Unix milliseconds then random bits, so ids sort by time."""
+    """Return a UUIDv7 (Unix milliseconds, then random bits); each sorts after the last.
+
+    Within one millisecond the random part alone would not keep creation order, so a value
+    not above the previous one becomes previous + 1 (RFC 9562 section 6.2, method 2).
+    """
+    global _uuid7_last
     millis = time.time_ns() // 1_000_000
     rand = int.from_bytes(os.urandom(10), "big")
     value = (millis & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76  # version
     value |= (rand >> 68) << 64  # 12 random bits (rand_a)
-    value |= 0b10 << 62  # RFC 4122 variant
+    value |= 0b10 << 62  # RFC 9562 variant
     value |= rand & ((1 << 62) - 1)  # 62 random bits (rand_b)
+    with _uuid7_lock:
+        if value <= _uuid7_last:
+            value = _uuid7_last + 1
+        _uuid7_last = value
     return uuid.UUID(int=value)
 
 
