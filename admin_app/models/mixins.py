@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, func, select, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy_utils import UUIDType
@@ -51,6 +52,20 @@ class SoftDeleteMixin:
     @classmethod
     def _is_deleted_expression(cls) -> ColumnElement[bool]:
         return cls.deleted_at.is_not(None)
+
+
+def count_live(child: Any, *criteria: ColumnElement[bool]) -> ColumnElement[int]:
+    """A correlated ``COUNT`` of ``child`` rows matching ``criteria`` that are not trashed.
+
+    Hybrid counts spell out ``deleted_at IS NULL`` themselves: they must stay right in Core
+    statements and in queries that bypass the soft-delete listener.
+    """
+    return (
+        select(func.count(child.id))
+        .where(*criteria, child.deleted_at.is_(None))
+        .correlate_except(child)
+        .scalar_subquery()
+    )
 
 
 def live_unique_index(table: str, *columns: str) -> Index:

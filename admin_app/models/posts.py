@@ -25,6 +25,7 @@ from admin_app.models.mixins import (
     SoftDeleteMixin,
     TimestampMixin,
     UUIDMixin,
+    count_live,
     live_unique_index,
 )
 from admin_app.models.types import UTCDateTime, sql_utc_now, utc_now
@@ -79,12 +80,7 @@ class Post(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignor
     @comment_count.inplace.expression
     @classmethod
     def _comment_count_expression(cls) -> ColumnElement[int]:
-        return (
-            select(func.count(Comment.id))
-            .where(Comment.post_id == cls.id, Comment.deleted_at.is_(None))
-            .correlate_except(Comment)
-            .scalar_subquery()
-        )
+        return count_live(Comment, Comment.post_id == cls.id)
 
     @hybrid_property
     def reading_minutes(self) -> int:
@@ -125,13 +121,12 @@ class Tag(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore
     @post_count.inplace.expression
     @classmethod
     def _post_count_expression(cls) -> ColumnElement[int]:
-        return (
-            select(func.count(Post.id))
-            .join(post_tags, post_tags.c.post_id == Post.id)
-            .where(post_tags.c.tag_id == cls.id, Post.deleted_at.is_(None))
-            .correlate_except(Post, post_tags)
-            .scalar_subquery()
+        linked = (
+            select(post_tags.c.post_id)
+            .where(post_tags.c.tag_id == cls.id)
+            .correlate_except(post_tags)
         )
+        return count_live(Post, Post.id.in_(linked))
 
     def __str__(self) -> str:
         return self.name
@@ -170,11 +165,7 @@ class Comment(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ig
     @classmethod
     def _reply_count_expression(cls) -> ColumnElement[int]:
         reply = db.aliased(Comment)
-        return (
-            select(func.count(reply.id))
-            .where(reply.parent_id == cls.id, reply.deleted_at.is_(None))
-            .scalar_subquery()
-        )
+        return count_live(reply, reply.parent_id == cls.id)
 
     def __str__(self) -> str:
         text = " ".join(self.body.split())

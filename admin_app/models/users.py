@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ColumnElement, ForeignKey, String, Text, func, select
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, String, Text, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy_utils import EmailType
@@ -16,6 +16,7 @@ from admin_app.models.mixins import (
     SoftDeleteMixin,
     TimestampMixin,
     UUIDMixin,
+    count_live,
     live_unique_index,
 )
 
@@ -68,12 +69,7 @@ class User(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignor
     def _post_count_expression(cls) -> ColumnElement[int]:
         from admin_app.models.posts import Post
 
-        return (
-            select(func.count(Post.id))
-            .where(Post.author_id == cls.id, Post.deleted_at.is_(None))
-            .correlate_except(Post)
-            .scalar_subquery()
-        )
+        return count_live(Post, Post.author_id == cls.id)
 
     def __str__(self) -> str:
         return self.username
