@@ -71,14 +71,26 @@ def _invalidate_after_commit(session: Any) -> None:
     counts.invalidate()
 
 
+ASSOCIATION_KEYS = {"posts": post_tags.c.post_id, "tags": post_tags.c.tag_id}
+
+
+def delete_associations(connection: Connection, table: str, ids: list[Any]) -> None:
+    """Remove the post-tag links of purged posts or tags.
+
+    Collections are soft-delete scoped, so the ORM only unlinks live partners; links to
+    trashed ones must go too, even where the database does not enforce foreign keys.
+    """
+    key = ASSOCIATION_KEYS.get(table)
+    if key is not None and ids:
+        connection.execute(delete(post_tags).where(key.in_(ids)))
+
+
 def _delete_post_associations(mapper: Mapper[Any], connection: Connection, target: Post) -> None:
-    # The tags collection is soft-delete scoped, so the ORM only unlinks live tags; rows that
-    # point at trashed tags must go too, even where the database does not enforce FKs.
-    connection.execute(delete(post_tags).where(post_tags.c.post_id == target.id))
+    delete_associations(connection, "posts", [target.id])
 
 
 def _delete_tag_associations(mapper: Mapper[Any], connection: Connection, target: Tag) -> None:
-    connection.execute(delete(post_tags).where(post_tags.c.tag_id == target.id))
+    delete_associations(connection, "tags", [target.id])
 
 
 def register() -> None:

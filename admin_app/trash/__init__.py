@@ -1,5 +1,28 @@
-"""Soft delete with cascade to owned children, grouped in one delete batch."""
+"""The trash: soft delete with cascade in one batch, batch restore with checks, purge."""
 
-from admin_app.trash.service import TrashBatch, owned_children, soft_delete
+from admin_app.trash.purge import purge, purge_older_than, purgeable
+from admin_app.trash.restore import (
+    Problem,
+    RestoreBlocked,
+    RestorePlan,
+    batch_records,
+    plan_restore,
+    restore,
+)
+from admin_app.trash.service import TrashBatch, owned_children, preview_cascade, soft_delete
 
-__all__ = ["TrashBatch", "owned_children", "soft_delete"]
+__all__ = [
+    "Problem",
+    "RestoreBlocked",
+    "RestorePlan",
+    "TrashBatch",
+    "batch_records",
+    "owned_children",
+    "plan_restore",
+    "preview_cascade",
+    "purge",
+    "purge_older_than",
+    "purgeable",
+    "restore",
+    "soft_delete",
+]

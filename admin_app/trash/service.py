@@ -34,6 +34,19 @@ def owned_children(record: Any) -> Iterator[SoftDeleteMixin]:
             yield from owned_children(child)
 
 
+def preview_cascade(records: Iterable[Any]) -> Counter[str]:
+    """Count the live records that deleting ``records`` would move along with them."""
+    roots = list(records)
+    seen = {id(r) for r in roots}
+    found: Counter[str] = Counter()
+    for root in roots:
+        for child in owned_children(root):
+            if id(child) not in seen:
+                seen.add(id(child))
+                found[type(child).__tablename__] += 1  # type: ignore[attr-defined]
+    return found
+
+
 def soft_delete(
     session: AnySession, records: Iterable[Any], *, actor_id: uuid.UUID | None = None
 ) -> TrashBatch:

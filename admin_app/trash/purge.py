@@ -1,0 +1,79 @@
+"""Permanent removal of trashed rows, and the retention rule; never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from admin_app.models import DOMAIN_MODELS
+from admin_app.models.events import delete_associations
+from admin_app.models.query import AnySession, only_deleted
+
+# Children before parents, so a row is never removed from under a row we still address.
+PURGE_ORDER = tuple(reversed(DOMAIN_MODELS))
+
+
+def purge(session: AnySession, records: list[Any]) -> Counter[str]:
+    """Delete ``records`` for good, with the rows they own (database cascades) and tag links.
+
+    Only trashed records may be purged: live ones raise ValueError. Flushes; the caller commits.
+    """
+    live = [r for r in records if r.deleted_at is None]
+    if live:
+        raise ValueError(f"{live[0]} is not in the trash; only trashed records can be purged")
+    ids: dict[Any, list[uuid.UUID]] = {}
+    for record in records:
+        ids.setdefault(type(record), []).append(record.id)
+    return purge_ids(session, ids, expunge=records)
+
+
+def purge_ids(
+    session: AnySession,
+    ids: dict[Any, list[uuid.UUID]],
+    *,
+    expunge: Iterable[Any] = (),
+) -> Counter[str]:
+    """Delete trashed rows by id, model by model; return how many rows each table lost."""
+    session.flush()
+    removed: Counter[str] = Counter()
+    for model in PURGE_ORDER:
+        wanted = ids.get(model)
+        if not wanted:
+            continue
+        delete_associations(session.connection(), model.__tablename__, wanted)
+        stmt = (
+            delete(model)
+            .where(model.id.in_(wanted), model.deleted_at.is_not(None))
+            .execution_options(include_deleted=True, synchronize_session=False)
+        )
+        removed[model.__tablename__] += session.execute(stmt).rowcount  # type: ignore[attr-defined]
+    for record in expunge:
+        if record in session:
+            session.expunge(record)
+    return removed
+
+
+def purgeable(session: AnySession, *, deleted_before: datetime) -> dict[Any, list[uuid.UUID]]:
+    """Ids of rows trashed before ``deleted_before``, per model."""
+    found = {}
+    for model in DOMAIN_MODELS:
+        stmt = only_deleted(select(model.id), model).where(model.deleted_at < deleted_before)
+        rows = list(session.scalars(stmt))
+        if rows:
+            found[model] = rows
+    return found
+
+
+def purge_older_than(
+    session: AnySession, *, deleted_before: datetime, dry_run: bool = False
+) -> Counter[str]:
+    """Purge (or with ``dry_run`` only count) rows trashed before the cut-off."""
+    found = purgeable(session, deleted_before=deleted_before)
+    if dry_run:
+        return Counter({model.__tablename__: len(ids) for model, ids in found.items()})
+    return purge_ids(session, found)

@@ -1,0 +1,154 @@
+"""Restore whole delete batches, after checks that make it all or nothing; never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import RelationshipDirection
+
+from admin_app.models import DOMAIN_MODELS
+from admin_app.models.query import AnySession, with_deleted
+
+
+@dataclass
+class Problem:
+    """Why a batch cannot come back: a live row holds a unique value, or a parent is trashed."""
+
+    kind: str  # "unique" or "parent"
+    record: Any
+    other: Any
+    field: str = ""
+
+    @property
+    def message(self) -> str:
+        kind = type(self.record).__name__.lower()
+        if self.kind == "unique":
+            value = getattr(self.record, self.field)
+            return f"{self.field} {value!r} of {kind} {self.record} is now used by a live record"
+        other = type(self.other).__name__.lower()
+        return f"{kind} {self.record} belongs to {other} {self.other}, which is still in the trash"
+
+
+@dataclass
+class RestorePlan:
+    """Everything a restore would bring back, and what stands in its way."""
+
+    batch_ids: list[uuid.UUID]
+    records: list[Any] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        return Counter(type(r).__tablename__ for r in self.records)
+
+    @property
+    def parent_batches(self) -> set[uuid.UUID]:
+        return {p.other.delete_batch for p in self.problems if p.kind == "parent"}
+
+
+class RestoreBlocked(Exception):  # noqa: N818 - reads as what happened to the restore
+    """Pre-flight checks failed; nothing was restored."""
+
+    def __init__(self, plan: RestorePlan) -> None:
+        super().__init__("; ".join(p.message for p in plan.problems))
+        self.plan = plan
+
+
+def batch_records(session: AnySession, batch_ids: Iterable[uuid.UUID]) -> list[Any]:
+    """Every trashed row of the given batches, across all models."""
+    ids = list(batch_ids)
+    records: list[Any] = []
+    for model in DOMAIN_MODELS:
+        stmt = with_deleted(select(model).where(model.delete_batch.in_(ids)))
+        records += session.scalars(stmt).unique().all()
+    return records
+
+
+def plan_restore(
+    session: AnySession, batch_ids: Iterable[uuid.UUID], *, with_parents: bool = False
+) -> RestorePlan:
+    """Work out what restoring ``batch_ids`` brings back and whether it can.
+
+    With ``with_parents``, the batches of trashed parents are added until none is missing.
+    """
+    plan = RestorePlan(batch_ids=list(dict.fromkeys(batch_ids)))
+    while True:
+        plan.records = batch_records(session, plan.batch_ids)
+        plan.problems = _trashed_parents(session, plan) + _unique_clashes(session, plan.records)
+        missing = plan.parent_batches - set(plan.batch_ids)
+        if not (with_parents and missing):
+            return plan
+        plan.batch_ids += sorted(missing)
+
+
+def restore(
+    session: AnySession, batch_ids: Iterable[uuid.UUID], *, with_parents: bool = False
+) -> RestorePlan:
+    """Bring back exactly the rows of ``batch_ids``, or raise RestoreBlocked and change nothing.
+
+    Adds and flushes; the caller commits.
+    """
+    plan = plan_restore(session, batch_ids, with_parents=with_parents)
+    if plan.problems:
+        raise RestoreBlocked(plan)
+    for record in plan.records:
+        record.deleted_at = record.delete_batch = record.deleted_by = None
+    session.flush()
+    return plan
+
+
+def _required_parents(record: Any) -> Iterable[tuple[Any, Any]]:
+    """(relationship, parent id) for each non-nullable many-to-one of a soft-deletable model."""
+    for rel in inspect(type(record)).relationships:
+        if rel.direction is not RelationshipDirection.MANYTOONE:
+            continue
+        columns = list(rel.local_columns)
+        if any(col.nullable for col in columns) or "deleted_at" not in rel.mapper.columns:
+            continue
+        yield rel, getattr(record, columns[0].key)
+
+
+def _trashed_parents(session: AnySession, plan: RestorePlan) -> list[Problem]:
+    batches = set(plan.batch_ids)
+    problems = []
+    for record in plan.records:
+        for rel, parent_id in _required_parents(record):
+            parent = session.get(
+                rel.mapper.class_, parent_id, execution_options={"include_deleted": True}
+            )
+            if parent is not None and parent.deleted_at and parent.delete_batch not in batches:
+                problems.append(Problem("parent", record, parent))
+    return problems
+
+
+def live_unique_columns(model: Any) -> list[list[str]]:
+    """Column lists of the model's unique indexes that cover live rows only."""
+    return [
+        [col.name for col in index.columns]
+        for index in model.__table__.indexes
+        if index.unique and index.dialect_options["sqlite"].get("where") is not None
+    ]
+
+
+def _unique_clashes(session: AnySession, records: list[Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    claimed: dict[tuple[Any, ...], Any] = {}
+    for record in records:
+        model = type(record)
+        for columns in live_unique_columns(model):
+            values = tuple(getattr(record, name) for name in columns)
+            key = (model, tuple(columns), values)
+            live = session.scalars(
+                select(model).where(
+                    *(getattr(model, n) == v for n, v in zip(columns, values, strict=True))
+                )
+            ).first()
+            other = live or claimed.get(key)
+            if other is not None and other is not record:
+                problems.append(Problem("unique", record, other, field=columns[0]))
+            claimed.setdefault(key, record)
+    return problems
