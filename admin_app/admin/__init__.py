@@ -8,6 +8,8 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin_app.admin.dashboard import DashboardView
 from admin_app.admin.operators import OperatorView
+from admin_app.admin.recycle_bin import RecycleBinView
+from admin_app.admin.trash_views import trash_view_for
 from admin_app.admin.views import CONTENT_VIEWS
 from admin_app.extensions import db
 
@@ -21,5 +23,19 @@ def init_app(app: Flask) -> None:
     )
     for view_class in CONTENT_VIEWS:
         console.add_view(view_class(view_class.model_class, db, category="Content"))
+    console.add_view(RecycleBinView(name="Recycle bin", category="Trash", endpoint="trash"))
+    for view_class in CONTENT_VIEWS:
+        name = view_class.model_class.__name__.lower()
+        trash_view = trash_view_for(view_class)
+        console.add_view(
+            trash_view(
+                trash_view.model_class,
+                db,
+                name=f"{name.title()}s",
+                category="Trash",
+                endpoint=f"{name}_trash",
+                url=f"/admin/{name}-trash",
+            )
+        )
     console.add_view(OperatorView(OperatorView.model_class, db, category="System"))
     app.extensions["admin_app.console"] = console

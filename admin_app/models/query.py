@@ -12,7 +12,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, scoped_session, with_loader
 from admin_app.models.mixins import SoftDeleteMixin
 
 INCLUDE_DELETED = "include_deleted"
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=Select)  # type: ignore[type-arg]  # any row shape
 # Services take a plain Session or Flask-SQLAlchemy's scoped db.session alike.
 AnySession = Session | scoped_session[Any]
 

@@ -8,8 +8,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session, with_parent
+
 from admin_app.models.mixins import SoftDeleteMixin
-from admin_app.models.query import AnySession
+from admin_app.models.query import AnySession, with_deleted
 from admin_app.models.types import utc_now, uuid7
 
 
@@ -24,23 +27,34 @@ class TrashBatch:
         return Counter(type(record).__tablename__ for record in self.records)  # type: ignore[attr-defined]
 
 
-def owned_children(record: Any) -> Iterator[SoftDeleteMixin]:
-    """Yield the live records ``record`` owns (declared in ``__owned__``), depth first."""
+def owned_children(record: Any, *, include_deleted: bool = False) -> Iterator[SoftDeleteMixin]:
+    """Yield the records ``record`` owns (declared in ``__owned__``), depth first.
+
+    Live ones only, unless ``include_deleted``: a purge also removes owned rows already trashed.
+    """
     for name in getattr(record, "__owned__", ()):
-        value = getattr(record, name)
-        children = value if isinstance(value, list) else [value] if value is not None else []
-        for child in children:
+        for child in _children(record, name, include_deleted):
             yield child
-            yield from owned_children(child)
+            yield from owned_children(child, include_deleted=include_deleted)
 
 
-def preview_cascade(records: Iterable[Any]) -> Counter[str]:
-    """Count the live records that deleting ``records`` would move along with them."""
+def _children(record: Any, name: str, include_deleted: bool) -> list[Any]:
+    if include_deleted:
+        attribute = getattr(type(record), name)
+        stmt = select(attribute.property.mapper.class_).where(with_parent(record, attribute))
+        session = object_session(record)
+        return list(session.scalars(with_deleted(stmt)).unique()) if session else []
+    value = getattr(record, name)
+    return value if isinstance(value, list) else [value] if value is not None else []
+
+
+def preview_cascade(records: Iterable[Any], *, include_deleted: bool = False) -> Counter[str]:
+    """Count the records that would go along with ``records`` (see owned_children)."""
     roots = list(records)
     seen = {id(r) for r in roots}
     found: Counter[str] = Counter()
     for root in roots:
-        for child in owned_children(root):
+        for child in owned_children(root, include_deleted=include_deleted):
             if id(child) not in seen:
                 seen.add(id(child))
                 found[type(child).__tablename__] += 1  # type: ignore[attr-defined]

@@ -1,0 +1,119 @@
+"""One recycle bin across all models: batches, restore preview, restore, purge, retention."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from werkzeug.wrappers import Response
+
+from admin_app.admin.base import SecureModelView
+from admin_app.auth.roles import current_operator, has_role
+from admin_app.config import settings_of
+from admin_app.extensions import db
+from admin_app.models import Role
+from admin_app.models.types import utc_now
+from admin_app.trash import (
+    RestoreBlocked,
+    batch_records,
+    plan_restore,
+    purge,
+    purge_older_than,
+    restore,
+)
+from admin_app.trash.batches import count_batches, summarize_batches
+
+PAGE_SIZE = 50
+
+
+def parse_batch_ids(values: list[str]) -> list[uuid.UUID]:
+    """Batch ids from the request; a malformed one is a 400, not a 500."""
+    try:
+        return [uuid.UUID(value) for value in values]
+    except ValueError:
+        abort(400, description="malformed batch id")
+
+
+class RecycleBinView(BaseView):
+    """Viewers look; editors restore; admins purge."""
+
+    def is_accessible(self) -> bool:
+        return has_role(Role.VIEWER)
+
+    def inaccessible_callback(self, name: Any, **kwargs: Any) -> Any:
+        return SecureModelView.inaccessible_callback(self, name, **kwargs)  # type: ignore[arg-type]
+
+    def _require(self, role: Role) -> None:
+        if not has_role(role):
+            abort(403)
+
+    @expose("/")
+    def index(self) -> str:
+        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        batches = summarize_batches(db.session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        total = count_batches(db.session)
+        return self.render(
+            "admin/trash/index.html", batches=batches, page=page, total=total, page_size=PAGE_SIZE
+        )
+
+    @expose("/batch/<batch_id>/")
+    def batch(self, batch_id: str) -> str:
+        return self._preview(parse_batch_ids([batch_id]))
+
+    @expose("/preview/")
+    def preview(self) -> str:
+        return self._preview(parse_batch_ids(request.args.getlist("batch")))
+
+    def _preview(self, batch_ids: list[uuid.UUID]) -> str:
+        with_parents = request.args.get("with_parents") == "1"
+        plan = plan_restore(db.session, batch_ids, with_parents=with_parents)
+        if not plan.records:
+            abort(404, description="nothing in the trash for that batch")
+        return self.render("admin/trash/preview.html", plan=plan, with_parents=with_parents)
+
+    @expose("/restore/", methods=["POST"])
+    def restore(self) -> Response:
+        self._require(Role.EDITOR)
+        batch_ids = parse_batch_ids(request.form.getlist("batch"))
+        with_parents = request.form.get("with_parents") == "1"
+        try:
+            plan = restore(db.session, batch_ids, with_parents=with_parents)
+            db.session.commit()
+        except RestoreBlocked as blocked:
+            db.session.rollback()
+            for problem in blocked.plan.problems:
+                flash(f"Nothing was restored: {problem.message}.", "error")
+            return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
+        flash(f"Restored {len(plan.records)} record(s).", "success")
+        return redirect(url_for(".index"))
+
+    @expose("/purge/", methods=["POST"])
+    def purge(self) -> Response:
+        self._require(Role.ADMIN)
+        batch_ids = parse_batch_ids(request.form.getlist("batch"))
+        if request.form.get("confirm") != "yes":
+            flash("Tick the box to confirm that purging cannot be undone.", "error")
+            return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
+        removed = purge(db.session, batch_records(db.session, batch_ids))
+        db.session.commit()
+        flash(f"Purged {sum(removed.values())} record(s) permanently.", "success")
+        return redirect(url_for(".index"))
+
+    @expose("/retention/", methods=["GET", "POST"])
+    def retention(self) -> str | Response:
+        self._require(Role.ADMIN)
+        days = settings_of(current_app)["trash"]["purge_after_days"]
+        cutoff = utc_now() - timedelta(days=days)
+        if request.method == "POST":
+            removed = purge_older_than(db.session, deleted_before=cutoff)
+            db.session.commit()
+            flash(f"Purged {sum(removed.values())} record(s) older than {days} days.", "success")
+            return redirect(url_for(".index"))
+        counts = purge_older_than(db.session, deleted_before=cutoff, dry_run=True)
+        return self.render("admin/trash/retention.html", counts=counts, days=days, cutoff=cutoff)
+
+    def is_visible(self) -> bool:
+        return current_operator() is not None

@@ -1,0 +1,105 @@
+"""Per-model trash lists at /admin/<model>-trash/: trashed rows, restore and purge actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from markupsafe import Markup, escape
+from sqlalchemy import func
+from werkzeug.wrappers import Response
+
+from admin_app.admin.base import SecureModelView
+from admin_app.auth.roles import has_role
+from admin_app.extensions import db
+from admin_app.models import Operator, Role
+from admin_app.trash import preview_cascade, purge
+
+ACTION_ROLES = {"restore": Role.EDITOR, "purge": Role.ADMIN}
+
+
+def _batch_link(view: Any, context: Any, model: Any, name: str) -> Markup:
+    url = url_for("trash.batch", batch_id=model.delete_batch)
+    return Markup('<a href="{}">Preview &amp; restore…</a>').format(url)
+
+
+def _operator_name(view: Any, context: Any, model: Any, name: str) -> str:
+    # Few operators exist; the identity map answers repeats without a query.
+    operator = db.session.get(Operator, model.deleted_by) if model.deleted_by else None
+    return str(escape(operator.username)) if operator else "system"
+
+
+class TrashModelView(SecureModelView):
+    """Trashed rows only; nothing is created or edited here."""
+
+    can_create = can_edit = can_delete = can_export = False
+    column_default_sort = ("deleted_at", True)
+    column_formatters = {"delete_batch": _batch_link, "deleted_by": _operator_name}
+    column_labels = {"delete_batch": "Batch", "deleted_by": "Deleted by"}
+    column_details_exclude_list: tuple[str, ...] = ()
+
+    def _trashed(self, query: Any) -> Any:
+        return query.execution_options(include_deleted=True).filter(
+            self.model.deleted_at.is_not(None)
+        )
+
+    def get_query(self) -> Any:
+        return self._trashed(db.session.query(self.model))
+
+    def get_count_query(self) -> Any:
+        return self._trashed(db.session.query(func.count("*")).select_from(self.model))
+
+    def get_one(self, id: Any) -> Any:
+        try:
+            record = db.session.get(self.model, id, execution_options={"include_deleted": True})
+        except ValueError:
+            return None
+        return record if record is not None and record.deleted_at is not None else None
+
+    def is_action_allowed(self, name: str) -> bool:
+        needed = ACTION_ROLES.get(name)
+        return needed is not None and has_role(needed)
+
+    def _selected(self, ids: list[str]) -> list[Any]:
+        return [record for record in map(self.get_one, ids) if record is not None]
+
+    @action("restore", "Restore…")
+    def action_restore(self, ids: list[str]) -> Response:
+        batches = sorted({str(r.delete_batch) for r in self._selected(ids)})
+        return redirect(url_for("trash.preview", batch=batches))
+
+    @action("purge", "Purge permanently…")
+    def action_purge(self, ids: list[str]) -> str:
+        records = self._selected(ids)
+        owned = preview_cascade(records, include_deleted=True)
+        return self.render("admin/trash/purge_confirm.html", records=records, owned=owned)
+
+    @expose("/purge/", methods=["POST"])
+    def purge_selected(self) -> Response:
+        if not has_role(Role.ADMIN):
+            abort(403)
+        records = self._selected(request.form.getlist("rowid"))
+        if request.form.get("confirm") != "yes" or not records:
+            flash("Nothing was purged: tick the box to confirm.", "error")
+            return redirect(self.get_url(".index_view"))
+        removed = purge(db.session, records)
+        db.session.commit()
+        flash(f"Purged {sum(removed.values())} record(s) permanently.", "success")
+        return redirect(self.get_url(".index_view"))
+
+
+def trash_view_for(content_view: type[SecureModelView]) -> type[TrashModelView]:
+    """A trash view showing the first columns of ``content_view`` plus when, who and batch."""
+    leading = tuple(c for c in (content_view.column_list or ())[:2] if not str(c).startswith("is_"))
+    return type(
+        f"{content_view.model_class.__name__}TrashView",
+        (TrashModelView,),
+        {
+            "model_class": content_view.model_class,
+            "column_list": (*leading, "deleted_at", "deleted_by", "delete_batch"),
+            "column_searchable_list": content_view.column_searchable_list,
+            "column_filters": ("deleted_at",),
+        },
+    )
