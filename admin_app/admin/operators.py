@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from admin_app.admin.base import SecureModelView
@@ -22,7 +23,7 @@ class OperatorView(SecureModelView):
     column_filters = ("role", "is_active")
     form_columns = ("username", "role", "is_active")
     form_extra_fields = {
-        "role": SelectField("Role", choices=[(r.value, r.value) for r in Role]),
+        "role": SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role]),
         "new_password": PasswordField(
             "New password",
             validators=[Optional(), Length(min=10, max=200)],
