@@ -72,11 +72,12 @@ def _after_flush(session: Session, flush_context: Any) -> None:
 def _bulk_rows(state: ORMExecuteState, model: Any) -> list[dict[str, Any]]:
     """The rows a bulk statement is about to touch, read before it runs."""
     ids_stmt = select(model.id)
-    if state.statement.whereclause is not None:
-        ids_stmt = ids_stmt.where(state.statement.whereclause)
+    where = getattr(state.statement, "whereclause", None)  # UPDATE and DELETE carry one
+    if where is not None:
+        ids_stmt = ids_stmt.where(where)
     # Through the session, so the ids are soft-delete scoped exactly like the statement.
     include = state.execution_options.get("include_deleted", False)
-    ids = state.session.scalars(ids_stmt.execution_options(include_deleted=include)).all()
+    ids = list(state.session.scalars(ids_stmt.execution_options(include_deleted=include)))
     return _read_rows(state.session, model, ids)
 
 
