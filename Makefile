@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app admin_app
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv run test lint fmt db-upgrade db-revision seed lock
+.PHONY: help venv run test test-browser lint fmt db-upgrade db-revision seed lock
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ fmt: venv ## Format and auto-fix
 
 test: lint ## Lint, then the whole suite on SQLite and PostgreSQL
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-browser: venv ## The browser tests alone (chromium at /usr/bin/chromium); screenshots in test-artifacts/
+	$(BIN)/pytest tests/browser
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras -o requirements.lock pyproject.toml

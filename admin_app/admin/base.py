@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_wtf import FlaskForm
 
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
+from admin_app.admin.lists import ListBehaviour
 from admin_app.auth.roles import current_operator, has_role
 from admin_app.extensions import db
 from admin_app.models import Role
@@ -35,7 +35,20 @@ def _utc_minutes(view: Any, value: datetime, name: str) -> str:
 TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _utc_minutes}
 
 
-class SecureModelView(ModelView):
+def protected_fields(model: Any) -> tuple[str, ...]:
+    """Fields no form may set: system columns, and the slug when the model generates it."""
+    generated = ("slug",) if getattr(model, "__slug_source__", None) else ()
+    return (*SYSTEM_FIELDS, *generated)
+
+
+def without_fields(form_class: Any, names: tuple[str, ...]) -> Any:
+    for name in names:
+        if name in vars(form_class):
+            delattr(form_class, name)  # WTForms' FormMeta forgets the field too
+    return form_class
+
+
+class SecureModelView(ListBehaviour):
     """Signed-in operators read; editors write; delete moves to the trash."""
 
     model_class: Any = None
@@ -59,6 +72,17 @@ class SecureModelView(ModelView):
         return has_role(max(self.required_role, Role.EDITOR, key=lambda r: r.rank))
 
     can_edit = can_delete = can_create
+
+    @property
+    def can_export(self) -> bool:  # type: ignore[override]
+        return has_role(Role.EDITOR)
+
+    # Whatever a view lists in form_columns, a posted system field has no field to land in.
+    def get_form(self) -> Any:
+        return without_fields(super().get_form(), protected_fields(self.model))
+
+    def get_list_form(self) -> Any:
+        return without_fields(super().get_list_form(), protected_fields(self.model))
 
     def is_accessible(self) -> bool:
         return has_role(self.required_role)

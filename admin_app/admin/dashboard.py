@@ -1,4 +1,4 @@
-"""The console home: live and trashed counts per model."""
+"""The console home: counts per model, overdue tasks, recent deletions, activity charts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS
 from admin_app.models.counts import model_counts
+from admin_app.models.reports import (
+    DailyActivity,
+    activity_by_day,
+    overdue_tasks,
+    recent_delete_batches,
+)
+
+# The restore page is owned by the trash views; the dashboard links to it by URL.
+RESTORE_URL = "/admin/trash/batch/{batch_id}/"
 
 
 class DashboardView(AdminIndexView):
@@ -22,9 +31,25 @@ class DashboardView(AdminIndexView):
 
     @expose("/")
     def index(self) -> str:
-        counts = model_counts(db.session, list(DOMAIN_MODELS))
+        models: list[Any] = list(DOMAIN_MODELS)
+        counts = model_counts(db.session, models)
         rows = [
             (model.__name__, model.__name__.lower(), counts[model.__tablename__])
-            for model in DOMAIN_MODELS
+            for model in models
         ]
-        return self.render("admin/dashboard.html", rows=rows)
+        return self.render(
+            "admin/dashboard.html",
+            rows=rows,
+            overdue=overdue_tasks(db.session),
+            deletions=recent_delete_batches(db.session, models),
+            restore_url=RESTORE_URL,
+            charts=_chart_data(activity_by_day(db.session, models)),
+        )
+
+
+def _chart_data(activity: DailyActivity) -> dict[str, Any]:
+    return {
+        "labels": [day.strftime("%b %d").replace(" 0", " ") for day in activity.days],
+        "created": activity.created,
+        "deleted": activity.deleted,
+    }

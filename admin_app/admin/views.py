@@ -7,7 +7,12 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from admin_app.admin.base import SecureModelView
-from admin_app.models import Comment, Post, Profile, Tag, Task, User
+from admin_app.admin.trashing import TrashingMixin
+from admin_app.models import Comment, Post, Priority, Profile, Tag, Task, User
+
+
+class ContentView(TrashingMixin, SecureModelView):
+    """A soft-deletable model: delete asks first, saying what goes along, then trashes."""
 
 
 def _ajax(*fields: str) -> dict[str, Any]:
@@ -20,7 +25,7 @@ def _excerpt(view: Any, context: Any, model: Any, name: str) -> Markup:
     return escape(text if len(text) <= 80 else text[:79] + "…")
 
 
-class UserView(SecureModelView):
+class UserView(ContentView):
     model_class = User
     column_list = ("username", "email", "full_name", "is_active", "post_count", "created_at")
     column_sortable_list = ("username", "email", "is_active", "created_at")
@@ -29,7 +34,7 @@ class UserView(SecureModelView):
     form_columns = ("username", "email", "first_name", "last_name", "is_active")
 
 
-class ProfileView(SecureModelView):
+class ProfileView(ContentView):
     model_class = Profile
     column_list = ("user", "location", "website", "created_at")
     column_searchable_list = ("location", "bio")
@@ -37,7 +42,7 @@ class ProfileView(SecureModelView):
     form_ajax_refs = {"user": _ajax("username", "email")}
 
 
-class PostView(SecureModelView):
+class PostView(ContentView):
     model_class = Post
     column_list = ("title", "author", "tags", "published_at", "is_published", "created_at")
     column_sortable_list = ("title", "published_at", "created_at", ("author", "author.username"))
@@ -60,14 +65,14 @@ class PostView(SecureModelView):
     column_formatters = {"body": _excerpt}
 
 
-class TagView(SecureModelView):
+class TagView(ContentView):
     model_class = Tag
     column_list = ("name", "slug", "created_at")
     column_searchable_list = ("name",)
     form_columns = ("name",)
 
 
-class CommentView(SecureModelView):
+class CommentView(ContentView):
     model_class = Comment
     column_list = ("body", "author", "post", "parent", "created_at")
     column_searchable_list = ("body",)
@@ -80,14 +85,15 @@ class CommentView(SecureModelView):
     }
 
 
-class TaskView(SecureModelView):
+class TaskView(ContentView):
     model_class = Task
     column_list = ("title", "assignee", "priority", "due_at", "done_at", "is_overdue", "post")
     column_sortable_list = ("title", "priority", "due_at", "done_at")
     column_searchable_list = ("title",)
     column_filters = ("priority", "due_at", "done_at")
     column_choices = {"priority": [(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")]}
-    form_choices = {"priority": [("1", "Low"), ("2", "Normal"), ("3", "High"), ("4", "Urgent")]}
+    # Tuples: Flask-Admin 2.2.1's Select2Field does not take WTForms 3.3's SelectChoice yet.
+    form_choices = {"priority": [(str(p.value), p.name.title()) for p in Priority]}
     form_columns = ("title", "assignee", "post", "priority", "due_at", "done_at")
     form_ajax_refs = {"assignee": _ajax("username", "email"), "post": _ajax("title")}
 

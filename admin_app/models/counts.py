@@ -23,7 +23,8 @@ def invalidate() -> None:
 
 def model_counts(session: AnySession, models: list[Any]) -> dict[str, dict[str, int]]:
     """Return ``{table: {"live": n, "trashed": m}}``, counted at most once a minute per process."""
-    key = tuple(model.__tablename__ for model in models)
+    # Keyed by database too: one process may serve (or test) more than one.
+    key = (str(session.get_bind().engine.url), *(model.__tablename__ for model in models))
     with _lock:
         cached = _cache.get(key)
         if cached and cached[0] > time.monotonic() - TTL_SECONDS:

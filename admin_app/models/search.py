@@ -35,9 +35,11 @@ def split_terms(query: str) -> list[str]:
     return [term for term in terms if _WORD.search(term)]
 
 
-def fts5_query(terms: list[str]) -> str:
-    # Every term is quoted, so FTS5 operators and punctuation in user input are literal text.
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+def fts5_query(terms: list[str], columns: tuple[str, ...]) -> str:
+    # Every term is quoted, so FTS5 operators and punctuation in user input are literal text;
+    # the column filter keeps the indexed id out of what users search.
+    phrases = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return "{" + " ".join(columns) + "} : (" + phrases + ")"
 
 
 def search(
@@ -57,7 +59,7 @@ def search(
         return stmt.where(literal_column("1") == 0)
     if session.get_bind().dialect.name == "postgresql":
         return _search_postgresql(model, terms, stmt)
-    return _search_sqlite(model, terms, stmt)
+    return _search_sqlite(model, columns, terms, stmt)
 
 
 def _search_postgresql(model: Any, terms: list[str], stmt: Any) -> Any:
@@ -70,12 +72,12 @@ def _search_postgresql(model: Any, terms: list[str], stmt: Any) -> Any:
     )
 
 
-def _search_sqlite(model: Any, terms: list[str], stmt: Any) -> Any:
+def _search_sqlite(model: Any, columns: tuple[str, ...], terms: list[str], stmt: Any) -> Any:
     table = fts_table(model)
     matches = (
         select(literal_column("id").label("id"), literal_column("rank").label("rank"))
         .select_from(text(table))
-        .where(text(f"{table} MATCH :q").bindparams(q=fts5_query(terms)))
+        .where(text(f"{table} MATCH :q").bindparams(q=fts5_query(terms, columns)))
         .subquery()
     )
     return stmt.join(matches, matches.c.id == model.id).order_by(matches.c.rank)

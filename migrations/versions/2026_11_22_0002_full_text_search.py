@@ -37,18 +37,23 @@ def _sqlite_statements(table, columns):
     cols = ", ".join(columns)
     new = ", ".join(f"new.{col}" for col in columns)
     fts = f"fts_{table}"
+    # The id is an indexed FTS column, so triggers find a row through the full-text index
+    # (O(log n)); filtering an UNINDEXED column would scan the whole table on every write.
+    # The exact id = check guards against two ids stemming to the same token.
+    find_old = (
+        f"DELETE FROM {fts} WHERE rowid IN (SELECT rowid FROM {fts} "
+        f"WHERE {fts} MATCH 'id : \"' || old.id || '\"') AND id = old.id"
+    )
     return [
-        # Porter stemming to match PostgreSQL's english configuration; the id is stored, not
-        # the rowid, because VACUUM may renumber rowids of tables without an integer key.
-        f"CREATE VIRTUAL TABLE {fts} USING fts5(id UNINDEXED, {cols}, "
+        # Porter stemming to match PostgreSQL's english configuration. The id is stored rather
+        # than the rowid: VACUUM may renumber rowids of tables without an integer key.
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(id, {cols}, "
         "tokenize = 'porter unicode61 remove_diacritics 0')",
         f"INSERT INTO {fts} (id, {cols}) SELECT id, {cols} FROM {table}",
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {fts} (id, {cols}) VALUES (new.id, {new}); END",
-        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"DELETE FROM {fts} WHERE id = old.id; END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
-        f"DELETE FROM {fts} WHERE id = old.id; "
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {find_old}; END",
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN {find_old}; "
         f"INSERT INTO {fts} (id, {cols}) VALUES (new.id, {new}); END",
     ]
 

@@ -179,3 +179,43 @@ def test_bad_or_unknown_batch_is_a_clear_error(client, as_role, batch):
     as_role(Role.VIEWER)
     status = client.get(f"/admin/trash/batch/{batch}/").status_code
     assert status == (400 if batch == "not-a-uuid" else 404)
+
+
+def test_delete_confirmation_says_what_goes_along_then_trashes_one_batch(
+    client, session, family, as_role
+):
+    as_role(Role.EDITOR)
+    listing = client.get("/admin/user/").get_data(as_text=True)
+    confirm_url = f"/admin/user/delete-confirm/?id={family['user'].id}"
+    assert confirm_url.replace("&", "&amp;") in listing or confirm_url in listing
+    page = client.get(confirm_url).get_data(as_text=True)
+    assert "this also moves <strong>1 post and 1 comment</strong> to the trash" in page
+
+    token = csrf_token(client, confirm_url)
+    data = {"rowid": str(family["user"].id), "csrf_token": token}
+    assert client.post("/admin/user/trash-selected/", data=data).status_code == 302
+    session.rollback()
+    rows = [
+        session.get(model, family[key].id, execution_options={"include_deleted": True})
+        for key, model in (("user", User), ("post", Post), ("kept", Comment))
+    ]
+    assert len({row.delete_batch for row in rows}) == 1
+    assert all(row.deleted_at for row in rows)
+
+
+def test_bulk_delete_confirms_the_total_first(client, session, as_role):
+    posts = [PostFactory(), PostFactory()]
+    CommentFactory(post=posts[0])
+    session.commit()
+    as_role(Role.EDITOR)
+    token = csrf_token(client, "/admin/post/")
+    data = {"action": "delete", "rowid": [str(p.id) for p in posts], "csrf_token": token}
+    page = client.post("/admin/post/action/", data=data).get_data(as_text=True)
+    assert "<strong>2 records</strong> go to the trash" in page
+    assert "1 comment" in page
+    assert _state(session, Post, posts[0].id) == "live"  # nothing happens before confirming
+
+
+def test_viewer_gets_no_delete_confirmation(client, family, as_role):
+    as_role(Role.VIEWER)
+    assert client.get(f"/admin/user/delete-confirm/?id={family['user'].id}").status_code == 403

@@ -1,0 +1,81 @@
+"""What a list page or an export loads: related objects and hybrid values in one query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, inspect, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+
+from admin_app.admin.hybrids import hybrid_expression, hybrid_names
+from admin_app.models.query import AnySession
+from admin_app.models.search import search
+
+# Where a listed row keeps the hybrid values its list query selected.
+HYBRID_VALUES = "_console_hybrid_values"
+EXPORT_CHUNK_ROWS = 500
+
+
+def shown_hybrids(model: type, columns: Iterable[str]) -> list[str]:
+    hybrids = hybrid_names(model)
+    return [name for name in columns if name in hybrids]
+
+
+def eager_options(model: type, columns: Iterable[str]) -> list[Any]:
+    """Loader options that fetch every related object the columns show, and nothing else.
+
+    Scalars join into the list query; collections come in one extra ``IN`` query, since a
+    joined collection would multiply rows under ``LIMIT``. Relationships the list does not
+    show stay unloaded, whatever the mapping's default, so a page costs the same at any size.
+    """
+    relationships: Any = inspect(model).relationships
+    options: list[Any] = [lazyload("*")]
+    for name in dict.fromkeys(column.split(".")[0] for column in columns):
+        prop = relationships.get(name)
+        if prop is None:
+            continue
+        attribute = getattr(model, name)
+        loader = selectinload(attribute) if prop.uselist else joinedload(attribute)
+        options.append(loader.lazyload("*"))
+    return options
+
+
+def prepare(query: Any, model: type, columns: Sequence[str]) -> tuple[Any, list[str]]:
+    """``query`` with eager loading and the shown hybrids as extra columns, and their names."""
+    hybrids = shown_hybrids(model, columns)
+    query = query.options(*eager_options(model, columns))
+    if hybrids:
+        query = query.add_columns(*(hybrid_expression(model, h).label(h) for h in hybrids))
+    return query, hybrids
+
+
+def attach(row: Any, hybrids: list[str]) -> Any:
+    """The row's model, carrying the hybrid values selected with it."""
+    if not hybrids:
+        return row
+    instance, *values = row
+    setattr(instance, HYBRID_VALUES, dict(zip(hybrids, values, strict=True)))
+    return instance
+
+
+def fetch(query: Any, hybrids: list[str]) -> list[Any]:
+    return [attach(row, hybrids) for row in query.all()]
+
+
+def stream(query: Any, hybrids: list[str]) -> Iterator[Any]:
+    """Rows in chunks, so an export never holds every row in memory at once."""
+    for row in query.yield_per(EXPORT_CHUNK_ROWS):
+        yield attach(row, hybrids)
+
+
+def selected_value(instance: Any, name: str) -> tuple[bool, Any]:
+    values = getattr(instance, HYBRID_VALUES, None) or {}
+    return name in values, values.get(name)
+
+
+def full_text_ids(session: AnySession, model: Any, query: str) -> Select[Any]:
+    """The ids of rows matching ``query``, for an ``IN`` that the list and its count share."""
+    matches = search(session, model, query, select(model.id)).order_by(None)
+    # Never correlate with the outer list query: the subquery stands alone.
+    return matches.correlate(None)  # type: ignore[no-any-return]

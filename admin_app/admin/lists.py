@@ -1,0 +1,114 @@
+"""List pages every console view shares: hybrid filters and sorting, eager loading,
+full-text search and a capped, streamed, formula-safe CSV export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_admin.contrib.sqla import ModelView
+
+from admin_app.admin import listing
+from admin_app.admin.export import neutralise
+from admin_app.admin.filters import hybrid_filters
+from admin_app.admin.hybrids import hybrid_expression, hybrid_names
+from admin_app.extensions import db
+from admin_app.models.search import searchable_columns
+
+
+class ListBehaviour(ModelView):
+    export_max_rows = 10_000
+    export_types = ["csv"]
+    # Export writes raw values: HTML-escaping list formatters would put entities into cells.
+    column_formatters_export: dict[str, Any] = {}
+
+    # Hybrids: every one is a list column, a filter and a sort key.
+    def get_list_columns(self) -> list[tuple[str, str]]:
+        columns = super().get_list_columns()
+        hidden = {name for name, _ in columns} | set(self.column_exclude_list or ())
+        extra = [name for name in hybrid_names(self.model) if name not in hidden]
+        return columns + self.get_column_names(extra, None)
+
+    def get_sortable_columns(self) -> dict[Any, Any]:
+        sortable = super().get_sortable_columns()
+        # The value only marks the column sortable; _apply_sorting builds the expression per query.
+        return sortable | {name: name for name in hybrid_names(self.model)}
+
+    def get_filters(self) -> list[Any] | None:
+        filters = list(super().get_filters() or ())
+        for name in hybrid_names(self.model):
+            if name not in (self.column_filters or ()):
+                filters.extend(self.scaffold_filters(name) or ())
+        return filters or None
+
+    def scaffold_filters(self, name: Any) -> list[Any] | None:
+        if name in hybrid_names(self.model):
+            return hybrid_filters(self.model, name, self.get_column_name(name))
+        return super().scaffold_filters(name)
+
+    def _apply_sorting(self, query: Any, joins: Any, sort_column: Any, sort_desc: Any) -> Any:
+        if sort_column not in hybrid_names(self.model):
+            return super()._apply_sorting(query, joins, sort_column, sort_desc)
+        expression = hybrid_expression(self.model, sort_column)
+        # The primary key breaks ties, so rows never swap pages between requests.
+        ordered = expression.desc() if sort_desc else expression.asc()
+        return query.order_by(ordered, self.model.id), joins
+
+    # Loading: related objects and hybrid values come with the page, not per row.
+    def scaffold_auto_joins(self) -> list[Any]:
+        return []  # listing.eager_options loads what the columns show, collections included
+
+    def get_list(self, *args: Any, execute: bool = True, **kwargs: Any) -> Any:
+        count, query = super().get_list(*args, execute=False, **kwargs)
+        query, hybrids = listing.prepare(query, self.model, self._column_keys(self._list_columns))
+        return count, listing.fetch(query, hybrids) if execute else query
+
+    def _get_field_value(self, model: Any, name: Any) -> Any:
+        selected, value = listing.selected_value(model, name)
+        return value if selected else super()._get_field_value(model, name)
+
+    @staticmethod
+    def _column_keys(columns: list[tuple[Any, str]]) -> list[str]:
+        return [str(name) for name, _ in columns]
+
+    # Search: full-text for models that declare __searchable__, LIKE for the rest.
+    def init_search(self) -> bool:
+        return bool(super().init_search() or searchable_columns(self.model))
+
+    def search_placeholder(self) -> str | None:
+        names = searchable_columns(self.model)
+        if not names:
+            return super().search_placeholder()
+        return ", ".join(self.get_column_name(name) for name in names)
+
+    def _apply_search(
+        self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str
+    ):
+        if not searchable_columns(self.model):
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        if not search.strip():
+            return query, count_query, joins, count_joins
+        matches = self.model.id.in_(listing.full_text_ids(db.session, self.model, search))
+        if count_query is not None:
+            count_query = count_query.filter(matches)
+        return query.filter(matches), count_query, joins, count_joins
+
+    # Export: the list's columns, filters, search and sort; streamed and capped.
+    def get_export_columns(self) -> list[tuple[str, str]]:
+        if self.column_export_list:
+            return super().get_export_columns()
+        excluded = set(self.column_export_exclude_list or ())
+        return [column for column in self._list_columns if column[0] not in excluded]
+
+    def get_export_value(self, model: Any, name: Any) -> Any:
+        return neutralise(super().get_export_value(model, name))
+
+    def _export_data(self) -> tuple[int | None, Any]:
+        args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(args.sort)
+        page = (0, sort[0] if sort else None, args.sort_desc, args.search, args.filters)
+        count, query = ModelView.get_list(
+            self, *page, execute=False, page_size=self.export_max_rows
+        )
+        columns = self._column_keys(self._export_columns)
+        query, hybrids = listing.prepare(query, self.model, columns)
+        return count, listing.stream(query, hybrids)

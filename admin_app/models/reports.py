@@ -1,0 +1,185 @@
+"""Read-only reports for the dashboard: overdue tasks, recent delete batches, activity per day."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, String, cast, desc, func, literal, null, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from admin_app.models.operators import Operator
+from admin_app.models.query import AnySession, with_deleted
+from admin_app.models.tasks import Task
+from admin_app.models.types import utc_now
+from admin_app.models.users import User
+
+# The text that names a record of each table in the recent-deletions list.
+LABEL_COLUMNS = {
+    "users": "username",
+    "tags": "name",
+    "posts": "title",
+    "comments": "body",
+    "tasks": "title",
+}
+
+
+class utc_day(FunctionElement[str]):  # noqa: N801 - reads as a SQL function
+    """The UTC calendar day of a timestamp column, as ``YYYY-MM-DD`` text on both engines."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_day, "postgresql")
+def _pg_utc_day(element: Any, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    return f"to_char({compiler.process(column, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+@compiles(utc_day, "sqlite")
+def _sqlite_utc_day(element: Any, compiler: Any, **kw: Any) -> str:
+    # SQLite keeps UTCDateTime as naive UTC text, so the day is its first ten characters.
+    (column,) = element.clauses
+    return f"substr({compiler.process(column, **kw)}, 1, 10)"
+
+
+@dataclass(frozen=True)
+class OverdueTask:
+    id: uuid.UUID
+    title: str
+    assignee: str | None
+    due_at: datetime
+    days_overdue: int
+
+
+def overdue_tasks(session: AnySession, *, limit: int = 10) -> list[OverdueTask]:
+    """Return the open tasks furthest past due, most overdue first, in one query."""
+    stmt = (
+        select(Task.id, Task.title, User.username, Task.due_at, Task.days_overdue)
+        # Outer join: a task whose assignee is in the trash is still overdue.
+        .outerjoin(Task.assignee)
+        .where(Task.is_overdue)
+        .order_by(Task.due_at, Task.id)
+        .limit(limit)
+    )
+    return [OverdueTask(*row) for row in session.execute(stmt)]
+
+
+@dataclass
+class DeleteBatch:
+    """One delete: when, by whom, and how many records of each model it moved to the trash."""
+
+    id: uuid.UUID
+    deleted_at: datetime
+    deleted_by: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+    label: str | None = None  # the deleted record's text when the batch has one root record
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def recent_delete_batches(
+    session: AnySession, models: list[Any], *, limit: int = 10
+) -> list[DeleteBatch]:
+    """Return the latest delete batches across ``models``, newest first, in one query.
+
+    ``models`` come in dependency order (owners first): a batch's first model is its root.
+    """
+    # A CTE, not a subquery: both engines then scan the trashed rows once for its two uses.
+    per_model = union_all(*(_batch_rows(model) for model in models)).cte("batch_rows")
+    latest = (
+        select(per_model.c.batch, func.max(per_model.c.at).label("at"))
+        .group_by(per_model.c.batch)
+        .order_by(desc("at"))
+        .limit(limit)
+        .subquery()
+    )
+    stmt = (
+        select(per_model, Operator.username)
+        .join(latest, latest.c.batch == per_model.c.batch)
+        .outerjoin(Operator, Operator.id == per_model.c.actor)
+        .order_by(latest.c.at.desc(), per_model.c.batch)
+    )
+    return _group_batches(session.execute(with_deleted(stmt)).all(), models)
+
+
+def _batch_rows(model: Any) -> Any:
+    """Per batch (and actor) in one table: the model's name, when, how many, one label."""
+    label_column = LABEL_COLUMNS.get(model.__tablename__)
+    label = func.min(getattr(model, label_column)) if label_column else cast(null(), String)
+    return (
+        select(
+            model.delete_batch.label("batch"),
+            literal(model.__name__).label("model"),
+            func.max(model.deleted_at).label("at"),
+            model.deleted_by.label("actor"),
+            func.count().label("records"),
+            label.label("label"),
+        )
+        .where(model.delete_batch.is_not(None))
+        .group_by(model.delete_batch, model.deleted_by)
+    )
+
+
+def _group_batches(rows: Sequence[Any], models: list[Any]) -> list[DeleteBatch]:
+    order = {model.__name__: position for position, model in enumerate(models)}
+    batches: dict[uuid.UUID, DeleteBatch] = {}
+    for row in sorted(rows, key=lambda r: order[r.model]):
+        if row.batch not in batches:
+            # The root's row comes first; name it only when it is a single record.
+            label = row.label if row.records == 1 else None
+            batches[row.batch] = DeleteBatch(row.batch, row.at, row.username, label=label)
+        batch = batches[row.batch]
+        batch.counts[row.model] = batch.counts.get(row.model, 0) + row.records
+        batch.deleted_at = max(batch.deleted_at, row.at)
+    return sorted(batches.values(), key=lambda b: b.deleted_at, reverse=True)
+
+
+@dataclass(frozen=True)
+class DailyActivity:
+    """Records created and records deleted on each UTC day, oldest day first; zeros included."""
+
+    days: list[date]
+    created: list[int]
+    deleted: list[int]
+
+
+def activity_by_day(
+    session: AnySession, models: list[Any], *, days: int = 30, now: datetime | None = None
+) -> DailyActivity:
+    """Count records created and deleted per UTC day over the last ``days`` days, in one query."""
+    today = (now or utc_now()).astimezone(UTC).date()
+    first = today - timedelta(days=days - 1)
+    since = datetime.combine(first, time.min, tzinfo=UTC)
+    per_model = union_all(*(s for model in models for s in _day_rows(model, since))).subquery()
+    stmt = select(per_model.c.kind, per_model.c.day, func.sum(per_model.c.n)).group_by(
+        per_model.c.kind, per_model.c.day
+    )
+    found = {(kind, day): int(n) for kind, day, n in session.execute(with_deleted(stmt))}
+    span = [first + timedelta(days=offset) for offset in range(days)]
+    return DailyActivity(
+        days=span,
+        created=[found.get(("created", day.isoformat()), 0) for day in span],
+        deleted=[found.get(("deleted", day.isoformat()), 0) for day in span],
+    )
+
+
+def _day_rows(model: Any, since: datetime) -> list[Select[str, str, int]]:
+    # Counting per table first keeps the union to a few rows per day, whatever the table sizes.
+    return [
+        select(
+            literal(kind, String).label("kind"),
+            utc_day(column).label("day"),
+            func.count().label("n"),
+        )
+        .where(column >= since)
+        .group_by(utc_day(column))
+        for kind, column in (("created", model.created_at), ("deleted", model.deleted_at))
+    ]

@@ -1,0 +1,66 @@
+"""A list page costs the same few queries at any page size, whatever its columns show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from admin_app.extensions import db
+from admin_app.models import Operator, Role
+from admin_app.models.types import utc_now
+from tests.factories import (
+    CommentFactory,
+    PostFactory,
+    ProfileFactory,
+    TagFactory,
+    TaskFactory,
+)
+from tests.functional.admin.pages import get_page, listed_ids
+
+ROWS = 120
+MAX_QUERIES = 4  # operator load, count, page, one IN query per listed collection
+ENDPOINTS = ("user", "profile", "post", "tag", "comment", "task", "operator")
+
+
+@pytest.fixture
+def crowded(session: Any) -> None:
+    """ROWS of every model, each post with tags and comments, replies, tasks on posts."""
+    tags = TagFactory.create_batch(ROWS)
+    for n in range(ROWS):
+        profile = ProfileFactory()
+        post = PostFactory(author=profile.user, tags=[tags[n], tags[(n + 1) % ROWS]])
+        comment = CommentFactory(post=post, author=profile.user)
+        CommentFactory(post=post, author=profile.user, parent=comment)
+        TaskFactory(assignee=profile.user, post=post, due_at=utc_now() - timedelta(days=n))
+        # A fixed hash: hashing 120 real passwords would only slow the test down.
+        session.add(Operator(username=f"op{n}", password_hash="x", role=Role.VIEWER.value))
+    session.commit()
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_list_page_runs_the_same_few_queries_at_any_size(client, crowded, as_role, endpoint):
+    as_role(Role.ADMIN)
+    for size in (20, 100):
+        with counted_statements() as statements:
+            page = get_page(client, f"/admin/{endpoint}/", page_size=size)
+        assert len(listed_ids(page, endpoint)) == size
+        assert len(statements) <= MAX_QUERIES, "\n\n".join(statements)

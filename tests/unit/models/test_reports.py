@@ -1,0 +1,113 @@
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select, text
+
+from admin_app.models import DOMAIN_MODELS, Post, Role
+from admin_app.models.reports import (
+    activity_by_day,
+    overdue_tasks,
+    recent_delete_batches,
+    utc_day,
+)
+from admin_app.models.types import utc_now
+from admin_app.trash import soft_delete
+from tests.conftest import make_operator
+from tests.factories import CommentFactory, PostFactory, TaskFactory, UserFactory
+
+MODELS = list(DOMAIN_MODELS)
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def test_utc_day_is_the_utc_calendar_day_whatever_the_session_time_zone(session, dialect):
+    if dialect == "postgresql":
+        # Auckland is already on the next day at 23:30 UTC.
+        session.execute(text("SET TIME ZONE 'Pacific/Auckland'"))
+    late = PostFactory(created_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    early = PostFactory(created_at=datetime(2026, 3, 2, 0, 0, tzinfo=UTC))
+    days = dict(session.execute(select(Post.id, utc_day(Post.created_at))).all())
+    assert days == {late.id: "2026-03-01", early.id: "2026-03-02"}
+
+
+def test_overdue_tasks_are_the_most_overdue_open_ones_first(session):
+    now = utc_now()
+    ada = UserFactory(username="ada")
+    for days in range(1, 13):
+        TaskFactory(title=f"{days} days late", due_at=now - timedelta(days=days, hours=1))
+    TaskFactory(title="done", due_at=now - timedelta(days=30), done_at=now)
+    TaskFactory(title="not yet due", due_at=now + timedelta(days=1))
+    trashed = TaskFactory(title="trashed", due_at=now - timedelta(days=40), assignee=ada)
+    soft_delete(session, [trashed])
+    session.commit()
+
+    shown = overdue_tasks(session)
+
+    assert [task.title for task in shown] == [f"{days} days late" for days in range(12, 2, -1)]
+    assert [task.days_overdue for task in shown] == list(range(12, 2, -1))
+    assert all(task.assignee and task.assignee.startswith("user") for task in shown)
+
+
+def test_overdue_task_whose_assignee_is_trashed_is_still_listed(session):
+    task = TaskFactory(title="orphaned", due_at=utc_now() - timedelta(days=2))
+    task.assignee.deleted_at = utc_now()  # trashed alone, without the cascade
+    session.commit()
+    assert [(t.title, t.assignee) for t in overdue_tasks(session)] == [("orphaned", None)]
+
+
+def test_recent_delete_batches_say_when_who_what_and_how_many(session):
+    operator = make_operator("olga", Role.EDITOR)
+    post = PostFactory(title="Pooling notes")
+    CommentFactory.create_batch(3, post=post)
+    first = soft_delete(session, [post], actor_id=operator.id)
+    comments = CommentFactory.create_batch(2)
+    second = soft_delete(session, comments)
+    session.commit()
+
+    newest, oldest = recent_delete_batches(session, MODELS)
+
+    assert (newest.id, newest.deleted_by, newest.counts, newest.label) == (
+        second.id,
+        None,
+        {"Comment": 2},
+        None,
+    )
+    assert (oldest.id, oldest.deleted_by, oldest.total, oldest.label) == (
+        first.id,
+        "olga",
+        4,
+        "Pooling notes",
+    )
+    assert list(oldest.counts) == ["Post", "Comment"]  # the root's model first
+    assert oldest.deleted_at == first.records[0].deleted_at
+
+
+def test_recent_delete_batches_keep_the_ten_newest(session):
+    posts = PostFactory.create_batch(12)
+    batches = [soft_delete(session, [post]) for post in posts]
+    session.commit()
+    shown = recent_delete_batches(session, MODELS)
+    assert [batch.id for batch in shown] == [batch.id for batch in reversed(batches)][:10]
+
+
+def test_activity_counts_created_and_deleted_records_per_day(session):
+    PostFactory(created_at=NOW - timedelta(days=40))  # before the window
+    PostFactory(created_at=NOW - timedelta(days=29, hours=11))  # the window's first day
+    user = UserFactory(created_at=NOW - timedelta(days=2))
+    PostFactory.create_batch(2, author=user, created_at=NOW - timedelta(days=2))
+    gone = PostFactory(created_at=NOW - timedelta(days=1))
+    gone.deleted_at = NOW  # still counted as created on its own day
+    session.commit()
+
+    activity = activity_by_day(session, MODELS, now=NOW)
+
+    assert len(activity.days) == 30
+    assert (activity.days[0], activity.days[-1]) == (date(2026, 2, 9), date(2026, 3, 10))
+    created = dict(zip(activity.days, activity.created, strict=True))
+    # Each post brings its author; the factory's users are created "now", outside the window.
+    assert {day: n for day, n in created.items() if n} == {
+        date(2026, 2, 9): 1,
+        date(2026, 3, 8): 3,
+        date(2026, 3, 9): 1,
+    }
+    assert {d: n for d, n in zip(activity.days, activity.deleted, strict=True) if n} == {
+        date(2026, 3, 10): 1
+    }
