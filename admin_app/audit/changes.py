@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect
+from sqlalchemy.orm.base import NO_VALUE
 
 # Never written to the trail, in any form: the entry says the field changed, not to what.
 REDACTED_FIELDS = frozenset({"password_hash", "password", "secret", "token", "api_key"})
@@ -51,9 +52,9 @@ def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:
     for attr in state.mapper.column_attrs:
         value = state.dict.get(attr.key)
         found[attr.key] = _pair(attr.key, None, value) if created else _pair(attr.key, value, None)
-    for rel in _many_to_many(state.mapper):
-        members = sorted(str(m) for m in state.dict.get(rel.key) or ())
-        found[rel.key] = [[], members] if created else [members, []]
+    for key in _many_to_many(state.mapper):
+        members = sorted(str(m) for m in state.dict.get(key) or ())
+        found[key] = [[], members] if created else [members, []]
     return found
 
 
@@ -74,31 +75,42 @@ def row_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
 
 
 def history_changes(obj: Any) -> dict[str, list[Any]]:
-    """What this flush changes on ``obj``: columns from attribute history, plus tag membership."""
+    """What this flush changes on ``obj``: columns and tag membership, as [old, new].
+
+    ``committed_state`` holds the original value of every attribute touched since load (the
+    audit set listeners use active_history, so it is loaded, never missing); reading it
+    directly is several times cheaper than building attribute History objects.
+    """
     state = inspect(obj)
     found = {}
-    for attr in state.mapper.column_attrs:
-        history = state.attrs[attr.key].history
-        if not history.added and not history.deleted:
-            continue
-        old = history.deleted[0] if history.deleted else None
-        new = history.added[0] if history.added else None
-        if old != new:
-            found[attr.key] = _pair(attr.key, old, new)
-    for rel in _many_to_many(state.mapper):
-        history = state.attrs[rel.key].history
-        if history.added or history.deleted:
-            kept = [str(m) for m in history.unchanged]
-            found[rel.key] = [
-                sorted(kept + [str(m) for m in history.deleted]),
-                sorted(kept + [str(m) for m in history.added]),
-            ]
+    columns, many = state.mapper.column_attrs, _many_to_many(state.mapper)
+    for key, old in list(state.committed_state.items()):
+        if key in columns:
+            before = None if old is NO_VALUE else old
+            after = state.dict.get(key)
+            if before != after:
+                found[key] = _pair(key, before, after)
+        elif key in many:
+            found.update(_membership(state, key))
     return found
+
+
+def _membership(state: Any, key: str) -> dict[str, list[Any]]:
+    history = state.attrs[key].history
+    if not history.added and not history.deleted:
+        return {}
+    kept = [str(m) for m in history.unchanged]
+    return {
+        key: [
+            sorted(kept + [str(m) for m in history.deleted]),
+            sorted(kept + [str(m) for m in history.added]),
+        ]
+    }
 
 
 def is_quiet(changes: dict[str, list[Any]]) -> bool:
     return set(changes) <= QUIET_FIELDS
 
 
-def _many_to_many(mapper: Any) -> list[Any]:
-    return [rel for rel in mapper.relationships if rel.secondary is not None]
+def _many_to_many(mapper: Any) -> dict[str, Any]:
+    return {rel.key: rel for rel in mapper.relationships if rel.secondary is not None}

@@ -30,12 +30,26 @@ def transaction_id(session: Any) -> uuid.UUID:
     if isinstance(session, scoped_session):
         session = session()
     root = session.get_transaction()
-    marker = id(root) if root is not None else 0
     saved = session.info.get(_TXN_KEY)
-    if saved is None or saved[0] != marker:
-        saved = (marker, uuid7())
+    # The object itself, not id(): ids of freed transactions are reused by later ones.
+    if saved is None or saved[0] is not root:
+        saved = (root, uuid7())
         session.info[_TXN_KEY] = saved
     return saved[1]  # type: ignore[no-any-return]
+
+
+def entry_base(session: Any) -> dict[str, Any]:
+    """The fields every entry of this flush shares: actor, request and transaction."""
+    actor_id, actor_name = actor(session)
+    request_id, remote_addr = request_details(session)
+    return {
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "transaction_id": transaction_id(session),
+        "request_id": request_id,
+        "remote_addr": remote_addr,
+        "occurred_at": utc_now(),
+    }
 
 
 def entry_row(
@@ -46,21 +60,15 @@ def entry_row(
     entity_id: Any,
     entity_repr: str,
     changes: dict[str, Any],
+    base: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A ready-to-insert audit row for the current actor, request and transaction."""
-    actor_id, actor_name = actor(session)
-    request_id, remote_addr = request_details(session)
+    """A ready-to-insert audit row; pass ``base`` when writing many rows at once."""
     return {
+        **(base if base is not None else entry_base(session)),
         "id": uuid7(),
-        "occurred_at": utc_now(),
-        "actor_id": actor_id,
-        "actor_name": actor_name,
         "action": action,
         "entity_type": entity_type,
         "entity_id": None if entity_id is None else str(entity_id),
         "entity_repr": entity_repr[:255],
         "changes": changes,
-        "transaction_id": transaction_id(session),
-        "request_id": request_id,
-        "remote_addr": remote_addr,
     }

@@ -14,7 +14,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from admin_app.audit import changes as diff
-from admin_app.audit.context import entry_row
+from admin_app.audit.context import entry_base, entry_row
 from admin_app.models import DOMAIN_MODELS, Action, AuditEntry, Operator
 
 AUDITED = (*DOMAIN_MODELS, Operator)
@@ -32,14 +32,27 @@ def write(session: Any, rows: list[dict[str, Any]]) -> None:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
+_REPRS = "audit_reprs"
+_BASE = "audit_entry_base"
+
+
+def _remember_reprs(session: Session, flush_context: Any, instances: Any) -> None:
+    # Names are taken before the flush: afterwards a trashed owner is hidden from lookups, and
+    # "Profile of ada" would read "Profile".
+    pending = (*session.new, *session.dirty, *session.deleted)
+    session.info[_REPRS] = {id(obj): diff.entity_repr(obj) for obj in pending if is_audited(obj)}
+
+
 def _row(session: Session, action: str, obj: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    name = session.info.get(_REPRS, {}).get(id(obj)) or diff.entity_repr(obj)
     return entry_row(
         session,
         action,
         entity_type=diff.entity_type(obj),
         entity_id=obj.id,
-        entity_repr=diff.entity_repr(obj),
+        entity_repr=name,
         changes=changes,
+        base=session.info[_BASE],
     )
 
 
@@ -50,6 +63,7 @@ def _update_action(session: Session, changes: dict[str, list[Any]]) -> str:
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
+    session.info[_BASE] = entry_base(session)
     rows = [
         _row(session, Action.CREATE, obj, diff.snapshot(obj, created=True))
         for obj in session.new
@@ -67,6 +81,8 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         if is_audited(obj)
     ]
     write(session, rows)
+    session.info.pop(_REPRS, None)
+    session.info.pop(_BASE, None)
 
 
 def _bulk_rows(state: ORMExecuteState, model: Any) -> list[dict[str, Any]]:
@@ -124,6 +140,7 @@ def _bulk_update_rows(
     rows = []
     for old in before:
         changes = diff.row_diff(old, after.get(old["id"], {}))
+        changes = {k: v for k, v in changes.items() if k not in diff.QUIET_FIELDS}
         if changes:
             rows.append(
                 entry_row(
@@ -162,6 +179,7 @@ def register() -> None:
     """Attach the listeners once; safe to call again."""
     if event.contains(Session, "after_flush", _after_flush):
         return
+    event.listen(Session, "before_flush", _remember_reprs)
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "do_orm_execute", _audit_bulk)
     for model in AUDITED:

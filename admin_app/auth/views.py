@@ -63,7 +63,7 @@ def login() -> str | Response:
 def _audit_sign_in(action: Action, username: str, operator: Operator | None) -> None:
     # The operator is the actor of their own sign-in; a failed attempt names what was typed.
     db.session.info["actor"] = {
-        "id": str(operator.id) if operator and action == Action.LOGIN else None,
+        "id": str(operator.id) if operator and action != Action.LOGIN_FAILED else None,
         "name": username[:80] or "anonymous",
     }
     record(

@@ -48,7 +48,8 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(UUID)
     actor_name: Mapped[str] = mapped_column(String(120), index=True)
-    action: Mapped[str] = mapped_column(String(20), index=True)
+    # No index: a handful of values, and lists page by occurred_at, which is indexed.
+    action: Mapped[str] = mapped_column(String(20))
     entity_type: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     entity_repr: Mapped[str] = mapped_column(String(255), default="")

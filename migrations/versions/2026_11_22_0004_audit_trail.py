@@ -71,7 +71,6 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
     )
     with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_entries_action"), ["action"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_audit_entries_actor_name"), ["actor_name"], unique=False
         )
@@ -105,6 +104,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_audit_entries_occurred_at"))
         batch_op.drop_index("ix_audit_entries_entity")
         batch_op.drop_index(batch_op.f("ix_audit_entries_actor_name"))
-        batch_op.drop_index(batch_op.f("ix_audit_entries_action"))
 
     op.drop_table("audit_entries")

@@ -59,7 +59,9 @@ def test_only_editors_see_create_and_delete_on_posts(page: Page, role: Role, but
     rows = page.locator("table.model-list tbody tr")
     expect(rows).to_have_count(20)
     expect(page.get_by_role("link", name="Create", exact=True)).to_have_count(buttons)
-    expect(rows.first.get_by_title(re.compile("trash|delete", re.IGNORECASE))).to_have_count(buttons)
+    expect(rows.first.get_by_title(re.compile("trash|delete", re.IGNORECASE))).to_have_count(
+        buttons
+    )
 
 
 def _live_counts(server: LiveServer) -> dict[str, str]:
