@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from admin_app import admin, api, auth, cli, database, health, web
+from admin_app import admin, api, audit, auth, cli, database, health, web
 from admin_app.config import ROOT, SETTINGS_KEY, Settings, load_settings, resolve_secret_key
 from admin_app.extensions import csrf
 
@@ -25,6 +25,7 @@ def create_app(overrides: Settings | None = None, *, config_path: Path | None = 
     app.config.update(_flask_config(settings, Path(app.instance_path)))
     app.extensions[SETTINGS_KEY] = settings
     database.init_app(app, settings)
+    audit.register()
     csrf.init_app(app)
     web.init_app(app)
     auth.init_app(app)

@@ -13,7 +13,7 @@ logger = logging.getLogger("alembic.env")
 
 # Objects written by hand in the revisions (full-text machinery) that the models do not
 # declare: autogenerate must neither drop nor report them.
-HAND_WRITTEN_PREFIXES = ("fts_", "ix_fts_")
+HAND_WRITTEN_PREFIXES = ("fts_", "ix_fts_", "audit_gate")
 
 
 def include_object(obj, name, type_, reflected, compare_to):

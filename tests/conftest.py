@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from admin_app import create_app
+from admin_app.audit import pruning
 from admin_app.extensions import db
 from admin_app.models import Operator, Role, counts
 
@@ -87,7 +88,7 @@ def migrated_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 def _clear(app: Flask) -> None:
-    with app.app_context(), db.engine.begin() as connection:
+    with app.app_context(), db.engine.begin() as connection, pruning(connection):
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
     counts.invalidate()

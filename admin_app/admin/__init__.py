@@ -6,12 +6,14 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from admin_app.admin.audit_views import AuditView
 from admin_app.admin.dashboard import DashboardView
 from admin_app.admin.operators import OperatorView
 from admin_app.admin.recycle_bin import RecycleBinView
 from admin_app.admin.trash_views import trash_view_for
 from admin_app.admin.views import CONTENT_VIEWS
 from admin_app.extensions import db
+from admin_app.models import AuditEntry
 
 
 def init_app(app: Flask) -> None:
@@ -37,5 +39,8 @@ def init_app(app: Flask) -> None:
                 url=f"/admin/{name}-trash",
             )
         )
+    console.add_view(
+        AuditView(AuditEntry, db, name="Audit trail", category="Audit", endpoint="audit")
+    )
     console.add_view(OperatorView(OperatorView.model_class, db, category="System"))
     app.extensions["admin_app.console"] = console

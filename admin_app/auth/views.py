@@ -11,9 +11,10 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from admin_app.audit import record
 from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
-from admin_app.models import Operator
+from admin_app.models import Action, Operator
 from admin_app.models.types import utc_now
 
 bp = Blueprint("auth", __name__)
@@ -51,16 +52,36 @@ def login() -> str | Response:
         ).first()
         if operator and operator.is_active and operator.check_password(form.password.data):
             operator.last_login_at = utc_now()
-            db.session.commit()
+            _audit_sign_in(Action.LOGIN, operator.username, operator)
             login_user(operator)
             return redirect(next_url)
+        _audit_sign_in(Action.LOGIN_FAILED, form.username.data.strip(), operator)
         flash("Wrong username or password.", "error")
     return render_template("auth/login.html", form=form)
+
+
+def _audit_sign_in(action: Action, username: str, operator: Operator | None) -> None:
+    # The operator is the actor of their own sign-in; a failed attempt names what was typed.
+    db.session.info["actor"] = {
+        "id": str(operator.id) if operator and action != Action.LOGIN_FAILED else None,
+        "name": username[:80] or "anonymous",
+    }
+    record(
+        db.session,
+        action,
+        entity_type="operator",
+        entity_id=operator.id if operator else None,
+        entity_repr=username[:80],
+    )
+    db.session.commit()
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     LogoutForm()  # CSRFProtect has checked the token before we get here.
+    operator = current_operator()
+    if operator is not None:
+        _audit_sign_in(Action.LOGOUT, operator.username, operator)
     logout_user()
     flash("You have been signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin_app.cli import operators, seeds, trash
+from admin_app.cli import audit, operators, seeds, trash
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seeds.seed)
     app.cli.add_command(operators.operator)
     app.cli.add_command(trash.trash)
+    app.cli.add_command(audit.audit)

@@ -1,6 +1,7 @@
 """The data model: mixins, the demo domain, operators, and the query layer."""
 
 from admin_app.models import events, query
+from admin_app.models.audit import Action, AuditEntry
 from admin_app.models.mixins import SoftDeleteMixin, TimestampMixin, UUIDMixin
 from admin_app.models.operators import Operator, Role
 from admin_app.models.posts import Comment, Post, Tag, post_tags
@@ -13,6 +14,8 @@ events.register()
 
 __all__ = [
     "DOMAIN_MODELS",
+    "Action",
+    "AuditEntry",
     "Comment",
     "Operator",
     "Post",

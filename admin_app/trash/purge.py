@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from admin_app.models import DOMAIN_MODELS
+from admin_app.audit import ACTION_OVERRIDE
+from admin_app.models import DOMAIN_MODELS, Action
 from admin_app.models.events import delete_associations
 from admin_app.models.query import AnySession, only_deleted
+from admin_app.trash.service import owned_children
 
 # Children before parents, so a row is never removed from under a row we still address.
 PURGE_ORDER = tuple(reversed(DOMAIN_MODELS))
@@ -27,8 +29,14 @@ def purge(session: AnySession, records: list[Any]) -> Counter[str]:
     if live:
         raise ValueError(f"{live[0]} is not in the trash; only trashed records can be purged")
     ids: dict[Any, list[uuid.UUID]] = {}
-    for record in records:
-        ids.setdefault(type(record), []).append(record.id)
+    # Owned rows (live or trashed) are listed too, so each is purged, and audited, by name
+    # rather than vanishing in a database cascade.
+    for record in (
+        *records,
+        *(c for r in records for c in owned_children(r, include_deleted=True)),
+    ):
+        if record.id not in ids.setdefault(type(record), []):
+            ids[type(record)].append(record.id)
     return purge_ids(session, ids, expunge=records)
 
 
@@ -49,7 +57,9 @@ def purge_ids(
         stmt = (
             delete(model)
             .where(model.id.in_(wanted), model.deleted_at.is_not(None))
-            .execution_options(include_deleted=True, synchronize_session=False)
+            .execution_options(
+                include_deleted=True, synchronize_session=False, **{ACTION_OVERRIDE: Action.PURGE}
+            )
         )
         removed[model.__tablename__] += session.execute(stmt).rowcount  # type: ignore[attr-defined]
     for record in expunge:

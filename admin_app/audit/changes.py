@@ -1,0 +1,116 @@
+"""Turn ORM objects and their attribute history into JSON-ready ``{field: [old, new]}`` diffs."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm.base import NO_VALUE
+
+# Never written to the trail, in any form: the entry says the field changed, not to what.
+REDACTED_FIELDS = frozenset({"password_hash", "password", "secret", "token", "api_key"})
+REDACTED = "[redacted]"
+# Changes to these alone are bookkeeping, not something an operator did.
+QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _pair(key: str, old: Any, new: Any) -> list[Any]:
+    if key in REDACTED_FIELDS:
+        return [REDACTED, REDACTED]
+    return [to_json(old), to_json(new)]
+
+
+def entity_type(obj: Any) -> str:
+    return type(obj).__name__.lower()
+
+
+def entity_repr(obj: Any) -> str:
+    try:
+        return str(obj)[:255]
+    except Exception:
+        return f"{entity_type(obj)} {getattr(obj, 'id', '')}"
+
+
+def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:
+    """Every column and many-to-many membership: [None, value], or [value, None] when removed."""
+    state = inspect(obj)
+    found = {}
+    for attr in state.mapper.column_attrs:
+        value = state.dict.get(attr.key)
+        found[attr.key] = _pair(attr.key, None, value) if created else _pair(attr.key, value, None)
+    for key in _many_to_many(state.mapper):
+        members = sorted(str(m) for m in state.dict.get(key) or ())
+        found[key] = [[], members] if created else [members, []]
+    return found
+
+
+def row_snapshot(row: dict[str, Any], *, created: bool) -> dict[str, list[Any]]:
+    """The same, for a database row read as a mapping (bulk statements have no objects)."""
+    return {
+        key: _pair(key, None, value) if created else _pair(key, value, None)
+        for key, value in row.items()
+    }
+
+
+def row_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        key: _pair(key, before[key], after.get(key))
+        for key in before
+        if before[key] != after.get(key)
+    }
+
+
+def history_changes(obj: Any) -> dict[str, list[Any]]:
+    """What this flush changes on ``obj``: columns and tag membership, as [old, new].
+
+    ``committed_state`` holds the original value of every attribute touched since load (the
+    audit set listeners use active_history, so it is loaded, never missing); reading it
+    directly is several times cheaper than building attribute History objects.
+    """
+    state = inspect(obj)
+    found = {}
+    columns, many = state.mapper.column_attrs, _many_to_many(state.mapper)
+    for key, old in list(state.committed_state.items()):
+        if key in columns:
+            before = None if old is NO_VALUE else old
+            after = state.dict.get(key)
+            if before != after:
+                found[key] = _pair(key, before, after)
+        elif key in many:
+            found.update(_membership(state, key))
+    return found
+
+
+def _membership(state: Any, key: str) -> dict[str, list[Any]]:
+    history = state.attrs[key].history
+    if not history.added and not history.deleted:
+        return {}
+    kept = [str(m) for m in history.unchanged]
+    return {
+        key: [
+            sorted(kept + [str(m) for m in history.deleted]),
+            sorted(kept + [str(m) for m in history.added]),
+        ]
+    }
+
+
+def is_quiet(changes: dict[str, list[Any]]) -> bool:
+    return set(changes) <= QUIET_FIELDS
+
+
+def _many_to_many(mapper: Any) -> dict[str, Any]:
+    return {rel.key: rel for rel in mapper.relationships if rel.secondary is not None}
