@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app admin_app
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv run test test-browser lint fmt db-upgrade db-revision seed lock
+.PHONY: help venv run test test-browser lint fmt db-upgrade db-revision seed lock bench
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,3 +52,8 @@ test-browser: venv ## The browser tests alone (chromium at /usr/bin/chromium); s
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras -o requirements.lock pyproject.toml
+
+bench: venv ## Benchmarks (audit overhead on SQLite; also PostgreSQL with BENCH_DATABASE_URL=...)
+	$(BIN)/python -m bench.audit_overhead
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+		$(BIN)/python -m bench.audit_overhead --database-url "$(BENCH_DATABASE_URL)"; fi

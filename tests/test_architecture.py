@@ -73,3 +73,13 @@ def test_every_model_view_builds_on_the_secure_base(migrated_app):
     assert model_views
     for view in model_views:
         assert isinstance(view, SecureModelView), type(view).__name__
+
+
+def test_every_mapped_model_is_audited(migrated_app):
+    from admin_app.audit import is_audited
+    from admin_app.extensions import db
+    from admin_app.models import AuditEntry
+
+    mapped = {mapper.class_ for mapper in db.Model.registry.mappers} - {AuditEntry}
+    assert mapped
+    assert [cls.__name__ for cls in mapped if not is_audited(cls)] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.model.template import DeleteRowAction, LinkRowAction
@@ -25,12 +25,19 @@ def describe_counts(counts: Any) -> str:
 class TrashingMixin:
     """For model views over soft-deletable models: delete asks first, then trashes in one batch."""
 
+    details_template = "admin/model/details_with_history.html"
+    edit_template = "admin/model/edit_with_history.html"
+
     def get_list_row_actions(self) -> list[Any]:
         actions = [a for a in super().get_list_row_actions() if not isinstance(a, DeleteRowAction)]  # type: ignore[misc]
+        actions.append(LinkRowAction("fa fa-history", self._history_url, title="History"))
         if self.can_delete:  # type: ignore[attr-defined]
             url = lambda _action, row_id, _row: self.get_url(".delete_confirm", id=row_id)  # type: ignore[attr-defined]  # noqa: E731
             actions.append(LinkRowAction("fa fa-trash", url, title="Move to trash…"))
         return actions
+
+    def _history_url(self, action: Any, row_id: Any, row: Any) -> str:
+        return url_for("audit.history", entity_type=self.model.__name__.lower(), entity_id=row_id)  # type: ignore[attr-defined]
 
     def _records(self, ids: list[str]) -> list[Any]:
         return [r for r in (self.get_one(i) for i in ids) if r is not None]  # type: ignore[attr-defined]

@@ -51,6 +51,8 @@ def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:
     found = {}
     for attr in state.mapper.column_attrs:
         value = state.dict.get(attr.key)
+        if created and value is None:
+            continue  # "∅ → ∅" says nothing; a purge snapshot keeps every field
         found[attr.key] = _pair(attr.key, None, value) if created else _pair(attr.key, value, None)
     for key in _many_to_many(state.mapper):
         members = sorted(str(m) for m in state.dict.get(key) or ())

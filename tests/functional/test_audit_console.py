@@ -106,3 +106,27 @@ def test_the_trail_cannot_be_edited_from_the_console(client, session, as_role):
     token = csrf_token(client, "/admin/audit/")
     client.post("/admin/audit/delete/", data={"id": str(entry.id), "csrf_token": token})
     assert len(_entries(session, action="create", entity_type="post")) == 1
+
+
+def test_export_is_recorded_with_its_query_and_row_count(client, session, as_role):
+    PostFactory(title="Exported one")
+    PostFactory(title="Exported two")
+    session.commit()
+    as_role(Role.EDITOR)
+    response = client.get("/admin/post/export/csv/?search=Exported")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("Exported") == 2
+    (entry,) = _entries(session, action="export")
+    assert entry.entity_type == "post"
+    assert entry.actor_name == "editor-op"
+    assert entry.changes["rows"] == [None, 2]
+    assert entry.changes["query"][1]["search"] == "Exported"
+
+
+def test_every_record_links_to_its_history(client, session, as_role):
+    post = PostFactory(title="Linked")
+    session.commit()
+    as_role(Role.VIEWER)
+    history = f"/admin/audit/history/post/{post.id}/"
+    assert history in client.get("/admin/post/").get_data(as_text=True)
+    assert history in client.get(f"/admin/post/details/?id={post.id}").get_data(as_text=True)

@@ -56,6 +56,10 @@ def _policy() -> dict[str, Role | str]:
         policy[f"{name}_trash.purge_selected"] = Role.ADMIN
     for ep in (*READ, *WRITE):
         policy[f"operator.{ep}"] = Role.ADMIN
+    policy.update(
+        {f"audit.{ep}": Role.VIEWER for ep in (*READ, "record", "history", "transaction")}
+    )
+    policy.update({f"audit.{ep}": Role.EDITOR for ep in (*WRITE, "revert")})
     return policy
 
 
@@ -69,6 +73,10 @@ def _url(rule: Any) -> str:
         "export_type": "csv",
         "model_name": "posts",
         "filename": "none.css",
+        "entry_id": str(uuid.uuid4()),
+        "entity_type": "post",
+        "entity_id": str(uuid.uuid4()),
+        "transaction_id": str(uuid.uuid4()),
     }
     path = rule.rule
     for name in rule.arguments:
