@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from admin_app.config import ConfigError, Settings, mask_url
 from admin_app.extensions import db, migrate
+from admin_app.pool.timed_pool import TimedQueuePool
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -28,7 +29,10 @@ def engine_options(settings: Settings, instance_path: Path) -> tuple[str, dict[s
     if url.get_backend_name() == "sqlite":
         url = _sqlite_under_instance(url, instance_path)
         options["connect_args"] = {"timeout": 15}
+        if url.database and url.database != ":memory:":
+            options["poolclass"] = TimedQueuePool  # the default for files, plus wait timing
         return url.render_as_string(hide_password=False), options
+    options["poolclass"] = TimedQueuePool
     options.update(
         pool_size=cfg["pool_size"],
         max_overflow=cfg["max_overflow"],

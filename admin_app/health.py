@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
-
-from admin_app.extensions import db
 
 
 def init_app(app: Flask) -> None:
@@ -20,9 +18,14 @@ def healthz() -> Response:
 
 
 def readyz() -> tuple[Response, int]:
+    """Ready when the database answers within a second and the pool is not exhausted."""
+    monitor = current_app.extensions["admin_app.pool"]
     try:
-        with db.engine.connect() as connection:
+        with monitor.monitor.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="reachable"), 200
+    stats = monitor.stats()
+    if stats["waits"]["timeouts"] and stats["checked_out"] >= stats["capacity"]:
+        return jsonify(status="unavailable", database="reachable", pool="exhausted"), 503
+    return jsonify(status="ok", database="reachable", pool="ok"), 200

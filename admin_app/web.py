@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 
 from flask import Flask, g, jsonify, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.wrappers import Response
 
+from admin_app import pool
 from admin_app.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     app.before_request(_remember_request)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_refused)
+    app.register_error_handler(PoolTimeout, _pool_exhausted)
     app.add_url_rule("/", "index", lambda: redirect("/admin/"))
 
 
 def _remember_request() -> None:
     g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+    pool.holder.set(f"{request.method} {request.path}"[:200])
     # Listeners below the web layer read who is acting from the session, never from Flask-Login.
     operator = current_user if current_user and current_user.is_authenticated else None
     db.session.info["actor"] = (
@@ -47,3 +55,20 @@ def _csrf_refused(error: CSRFError) -> tuple[Response | str, int]:
     if request.path.startswith("/api/") or request.is_json:
         return jsonify(error=f"CSRF check failed: {error.description}"), 400
     return render_template("errors/csrf.html", reason=error.description), 400
+
+
+RETRY_AFTER_S = 5
+_last_exhaustion_log = [0.0]
+
+
+def _pool_exhausted(error: PoolTimeout) -> tuple[Response | str, int, dict[str, str]]:
+    # Logged once per burst: a full pool fails many requests within the same seconds.
+    now = time.monotonic()
+    if now - _last_exhaustion_log[0] > 30:
+        _last_exhaustion_log[0] = now
+        log.warning("database pool exhausted; answering 503 (%s)", error)
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    message = "The database is busy: every connection is in use. Try again in a few seconds."
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), 503, headers
+    return render_template("errors/busy.html", message=message), 503, headers

@@ -9,6 +9,7 @@ from flask_admin.theme import Bootstrap4Theme
 from admin_app.admin.audit_views import AuditView
 from admin_app.admin.dashboard import DashboardView
 from admin_app.admin.operators import OperatorView
+from admin_app.admin.pool_view import PoolView, init_monitor
 from admin_app.admin.recycle_bin import RecycleBinView
 from admin_app.admin.trash_views import trash_view_for
 from admin_app.admin.views import CONTENT_VIEWS
@@ -42,5 +43,7 @@ def init_app(app: Flask) -> None:
     console.add_view(
         AuditView(AuditEntry, db, name="Audit trail", category="Audit", endpoint="audit")
     )
+    console.add_view(PoolView(name="Connection pool", category="System", endpoint="pool"))
     console.add_view(OperatorView(OperatorView.model_class, db, category="System"))
+    init_monitor(app)
     app.extensions["admin_app.console"] = console

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import uuid
+
+from flask import Flask, current_app, request
+from sqlalchemy.orm import Session
 
 from admin_app.auth import views
 from admin_app.auth.roles import current_operator, role_required
@@ -21,10 +24,27 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
 
 
+POOL_PANEL = "/admin/pool/"
+
+
 @login_manager.user_loader
 def _load_operator(operator_id: str) -> Operator | None:
     try:
-        operator = db.session.get(Operator, operator_id)
+        key = uuid.UUID(operator_id)
     except (ValueError, TypeError):
         return None
+    if request.path.startswith(POOL_PANEL):
+        return _load_outside_the_pool(key)
+    operator = db.session.get(Operator, key)
+    return operator if operator and operator.is_active else None
+
+
+def _load_outside_the_pool(key: uuid.UUID) -> Operator | None:
+    # The pool panel must answer while the app's pool is exhausted: its sign-in check goes
+    # through the monitor engine's own connection.
+    monitor = current_app.extensions["admin_app.pool"].monitor
+    with Session(monitor, expire_on_commit=False) as session:
+        operator = session.get(Operator, key)
+        if operator is not None:
+            session.expunge(operator)
     return operator if operator and operator.is_active else None

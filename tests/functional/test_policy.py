@@ -45,6 +45,8 @@ def _policy() -> dict[str, Role | str]:
         "trash.index": Role.VIEWER,
         "trash.batch": Role.VIEWER,
         "trash.preview": Role.VIEWER,
+        "pool.index": Role.VIEWER,
+        "pool.stats": Role.VIEWER,
         "trash.restore": Role.EDITOR,
         "trash.purge": Role.ADMIN,
         "trash.retention": Role.ADMIN,

@@ -1,0 +1,52 @@
+"""Is the pool sized right? A status and the reasons, from settings and recent behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HELD_TOO_LONG_S = 30
+
+
+def verdict(
+    *,
+    capacity: int,
+    threads: int,
+    state: dict[str, int],
+    waits: dict[str, Any],
+    held: list[dict[str, Any]],
+    samples: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """``{"status": ok|warn|critical, "reasons": [...]}``; each reason says what to do."""
+    reasons: list[tuple[str, str]] = []
+    if capacity < threads:
+        reasons.append(
+            (
+                "warn",
+                f"capacity {capacity} is below {threads} waitress threads: "
+                "busy threads will queue for a connection",
+            )
+        )
+    if waits["timeouts"]:
+        reasons.append(
+            (
+                "critical",
+                f"{waits['timeouts']} checkout(s) timed out in the last "
+                "5 minutes: raise pool_size or find the slow requests",
+            )
+        )
+    full = sum(1 for s in samples[-300:] if s.get("checked_out", 0) >= capacity > 0)
+    if full:
+        reasons.append(("warn", f"the pool was exhausted for {full} s in the last 5 minutes"))
+    slow = [h for h in held if h["held_s"] > HELD_TOO_LONG_S]
+    if slow:
+        reasons.append(
+            (
+                "warn",
+                f"{len(slow)} connection(s) held longer than "
+                f"{HELD_TOO_LONG_S} s (longest by {slow[0]['holder']})",
+            )
+        )
+    status = "ok"
+    if reasons:
+        status = "critical" if any(level == "critical" for level, _ in reasons) else "warn"
+    return {"status": status, "reasons": [text for _, text in reasons]}
