@@ -26,19 +26,20 @@ def engine_options(settings: Settings, instance_path: Path) -> tuple[str, dict[s
     cfg = settings["database"]
     url = make_url(cfg["url"])
     options: dict[str, Any] = {"echo": cfg["echo"], "pool_pre_ping": cfg["pool_pre_ping"]}
+    pooled = {
+        "poolclass": TimedQueuePool,  # QueuePool plus checkout wait timing
+        "pool_size": cfg["pool_size"],
+        "max_overflow": cfg["max_overflow"],
+        "pool_timeout": cfg["pool_timeout"],
+        "pool_recycle": cfg["pool_recycle"],
+    }
     if url.get_backend_name() == "sqlite":
         url = _sqlite_under_instance(url, instance_path)
         options["connect_args"] = {"timeout": 15}
         if url.database and url.database != ":memory:":
-            options["poolclass"] = TimedQueuePool  # the default for files, plus wait timing
+            options.update(pooled)  # files use a QueuePool in SQLAlchemy 2.x too
         return url.render_as_string(hide_password=False), options
-    options["poolclass"] = TimedQueuePool
-    options.update(
-        pool_size=cfg["pool_size"],
-        max_overflow=cfg["max_overflow"],
-        pool_timeout=cfg["pool_timeout"],
-        pool_recycle=cfg["pool_recycle"],
-    )
+    options.update(pooled)
     if url.get_backend_name() == "postgresql":
         # One application_name per process, so the server view tells instances apart.
         app_name = f"admin_app@{socket.gethostname()}:{os.getpid()}"
@@ -92,8 +93,6 @@ def check_reachable(engine: Engine) -> None:
 def warn_if_pool_small(settings: Settings) -> str | None:
     """Say so when waitress threads could wait for connections; return the warning."""
     cfg, threads = settings["database"], settings["server"]["threads"]
-    if make_url(cfg["url"]).get_backend_name() == "sqlite":
-        return None
     capacity = cfg["pool_size"] + max(cfg["max_overflow"], 0)
     if cfg["max_overflow"] == -1 or capacity >= threads:
         return None

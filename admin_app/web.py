@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 
-from flask import Flask, g, jsonify, redirect, render_template, request
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -71,4 +71,7 @@ def _pool_exhausted(error: PoolTimeout) -> tuple[Response | str, int, dict[str, 
     message = "The database is busy: every connection is in use. Try again in a few seconds."
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return jsonify(error=message), 503, headers
-    return render_template("errors/busy.html", message=message), 503, headers
+    # Not render_template: its context processors load the signed-in operator, which needs
+    # the very pool that is exhausted.
+    page = current_app.jinja_env.get_template("errors/busy.html").render(message=message)
+    return page, 503, headers

@@ -9,7 +9,7 @@ from flask_admin import BaseView, expose
 from werkzeug.wrappers import Response
 
 from admin_app.admin.base import SecureModelView
-from admin_app.auth.roles import has_role
+from admin_app.auth.roles import current_operator, has_role
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import Role
@@ -35,6 +35,8 @@ class PoolView(BaseView):
         return has_role(Role.VIEWER)
 
     def inaccessible_callback(self, name: Any, **kwargs: Any) -> Any:
+        if name == "stats" and current_operator() is None:
+            return jsonify(error="sign in required"), 401
         return SecureModelView.inaccessible_callback(self, name, **kwargs)  # type: ignore[arg-type]
 
     @expose("/")

@@ -314,10 +314,10 @@ def test_pool_smaller_than_threads_warns(no_file):
         ("postgresql://u@h/db", 5, 3, 8),
         ("postgresql://u@h/db", 10, 5, 8),
         ("postgresql://u@h/db", 1, -1, 64),
-        ("sqlite:///x.db", 1, 0, 64),
+        ("sqlite:///x.db", 10, 5, 8),
     ],
 )
-def test_pool_large_enough_or_sqlite_does_not_warn(no_file, url, pool_size, max_overflow, threads):
+def test_pool_large_enough_does_not_warn(no_file, url, pool_size, max_overflow, threads):
     assert _pool(no_file, url, pool_size, max_overflow, threads) is None
 
 

@@ -1,0 +1,105 @@
+"""The collector counts exactly what the pool did, and names who holds each connection."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import create_engine, exc, text
+
+from admin_app.pool import PoolMonitor, TimedQueuePool, holder
+
+
+@pytest.fixture
+def monitored(tmp_path):
+    engine = create_engine(
+        f"sqlite:///{tmp_path / 'pool.db'}",
+        poolclass=TimedQueuePool,
+        pool_size=2,
+        max_overflow=0,
+        pool_timeout=0.2,
+    )
+    monitor = PoolMonitor(engine, threads=4)
+    yield monitor
+    engine.dispose()
+    monitor.monitor.dispose()
+
+
+def test_scripted_checkouts_checkins_and_invalidations_are_counted_exactly(monitored):
+    engine = monitored.engine
+    for _ in range(5):
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    connection = engine.connect()
+    connection.invalidate()
+    connection.close()
+    with engine.connect() as connection:  # opens a replacement for the invalidated one
+        connection.execute(text("SELECT 1"))
+    counters = monitored.collector.counters
+    assert counters["checkout"] == 7
+    assert counters["checkin"] == 7
+    assert counters["invalidate"] == 1
+    assert counters["connect"] == 2
+    assert monitored.stats()["checked_out"] == 0
+
+
+def test_held_connections_name_their_holder_and_go_when_returned(monitored):
+    token = holder.set("GET /admin/post/")
+    try:
+        connection = monitored.engine.connect()
+        connection.execute(text("SELECT 1"))
+    finally:
+        holder.reset(token)
+    (held,) = monitored.stats()["held"]
+    assert held["holder"] == "GET /admin/post/"
+    assert held["held_s"] >= 0
+    connection.close()
+    assert monitored.stats()["held"] == []
+
+
+def test_timeouts_are_counted_and_waits_measured(monitored):
+    first, second = monitored.engine.connect(), monitored.engine.connect()
+    with pytest.raises(exc.TimeoutError):
+        monitored.engine.connect()
+    stats = monitored.stats()
+    assert stats["counters"]["timeout"] == 1
+    assert stats["waits"]["timeouts"] == 1
+    assert stats["waits"]["max_ms"] >= 200  # it waited the whole pool_timeout
+    assert stats["verdict"]["status"] == "critical"
+    assert any("timed out" in reason for reason in stats["verdict"]["reasons"])
+    first.close()
+    second.close()
+
+
+def test_threads_each_hold_their_own_connection(monitored):
+    holding = threading.Barrier(3)
+
+    def hold(name):
+        token = holder.set(name)
+        with monitored.engine.connect():
+            holding.wait(timeout=5)
+            holding.wait(timeout=5)
+        holder.reset(token)
+
+    threads = [threading.Thread(target=hold, args=(f"job {n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    holding.wait(timeout=5)
+    holders = sorted(h["holder"] for h in monitored.stats()["held"])
+    holding.wait(timeout=5)
+    for thread in threads:
+        thread.join()
+    assert holders == ["job 0", "job 1"]
+    assert monitored.stats()["checked_out"] == 0
+
+
+def test_samples_fill_every_second_and_capacity_verdict(monitored):
+    with monitored.engine.connect():
+        pass
+    stats = monitored.stats()
+    assert stats["samples"]
+    times = [s["t"] for s in stats["samples"]]
+    assert times == sorted(times)
+    assert len(set(times)) == len(times)
+    assert stats["capacity"] == 2
+    assert any("below 4 waitress threads" in r for r in stats["verdict"]["reasons"])
