@@ -25,7 +25,13 @@
       el.textContent = stats.counters[el.dataset.counter] || 0;
     });
     const held = document.querySelector("#pool-held tbody");
-    held.replaceChildren(...stats.held.map((h) => {
+    const rows = stats.held.length ? stats.held : [{ held_s: null }];
+    held.replaceChildren(...rows.map((h) => {
+      if (h.held_s === null) {
+        const empty = document.createElement("tr");
+        empty.innerHTML = '<td colspan="3" class="text-muted">No connection is held right now.</td>';
+        return empty;
+      }
       const row = document.createElement("tr");
       [`${h.held_s.toFixed(1)} s`, h.holder, h.thread].forEach((value) => {
         const cell = document.createElement("td");
