@@ -38,6 +38,7 @@ class PoolCollector:
         self.held: dict[int, Held] = {}
         self.samples: deque[dict[str, Any]] = deque(maxlen=SAMPLES)
         self._last_second = 0
+        self._last_state: dict[str, int] = {}
         self.started_at = time.time()
 
     def count(self, name: str) -> None:
@@ -56,7 +57,7 @@ class PoolCollector:
         with self._lock:
             self.counters["checkin"] += 1
             self.held.pop(id(record), None)
-        self.sample(pool)
+        self.sample(pool, returning=True)
 
     def forget(self, record: Any) -> None:
         """A connection closed or invalidated while held: it is no longer held by anyone."""
@@ -78,19 +79,28 @@ class PoolCollector:
         while self.timeouts and self.timeouts[0] < now - WAIT_WINDOW_S:
             self.timeouts.popleft()
 
-    def sample(self, pool: Any) -> None:
-        """Record the pool state once per second; seconds without events repeat the last state."""
+    def sample(self, pool: Any, *, returning: bool = False) -> None:
+        """Keep one sample per second: the second's peak use, and quiet seconds as they were.
+
+        A second with events keeps the highest checked_out/overflow it saw; a second without
+        events repeats the state left by the last event, not the peak before it.
+        """
         second = int(time.time())
+        state = pool_state(pool, returning=returning)
         with self._lock:
-            if second == self._last_second:
-                return
-            state = pool_state(pool)
-            if self.samples:
-                last = dict(self.samples[-1])
-                for missing in range(max(self._last_second + 1, second - SAMPLES), second):
-                    self.samples.append({**last, "t": missing})
-            self.samples.append({**state, "t": second})
-            self._last_second = second
+            if second == self._last_second and self.samples:
+                current = self.samples[-1]
+                for key in ("checked_out", "overflow", "open", "size"):
+                    current[key] = max(current[key], state[key])
+                current["checked_in"] = state["checked_in"]
+            else:
+                if self.samples:
+                    first_gap = max(self._last_second + 1, second - SAMPLES)
+                    for missing in range(first_gap, second):
+                        self.samples.append({**self._last_state, "t": missing})
+                self.samples.append({**state, "t": second})
+                self._last_second = second
+            self._last_state = state
 
     def wait_figures(self) -> dict[str, float | int]:
         with self._lock:
@@ -128,12 +138,23 @@ class PoolCollector:
             return list(self.samples)
 
 
-def pool_state(pool: Any) -> dict[str, int]:
-    """The live figures; QueuePool.overflow() starts at -pool_size, so open = in + out."""
+def pool_state(pool: Any, *, returning: bool = False) -> dict[str, int]:
+    """The live figures; QueuePool.overflow() starts at -pool_size, so open = in + out.
+
+    ``returning``: the checkin event fires before the connection is back in the queue, so
+    the state the pool is about to be in is one fewer out and, below capacity, one more idle
+    (an overflow connection is closed instead).
+    """
     size = pool.size() if hasattr(pool, "size") else 0
     checked_in = pool.checkedin() if hasattr(pool, "checkedin") else 0
     checked_out = pool.checkedout() if hasattr(pool, "checkedout") else 0
     overflow = max(pool.overflow(), 0) if hasattr(pool, "overflow") else 0
+    if returning and checked_out > 0:
+        checked_out -= 1
+        if overflow > 0:
+            overflow -= 1
+        else:
+            checked_in += 1
     return {
         "size": size,
         "checked_out": checked_out,

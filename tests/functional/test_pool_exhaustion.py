@@ -1,0 +1,242 @@
+"""An exhausted pool under a real waitress server: 503 + Retry-After, counted, panel still fast.
+
+PostgreSQL only: pool 2 + 0 with a one-second checkout timeout, more concurrent slow requests
+than connections, and a viewer polling /admin/pool/stats.json from another thread throughout.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from flask import Flask, jsonify
+from flask_migrate import upgrade
+from sqlalchemy import text
+from waitress import create_server
+
+from admin_app.extensions import db
+from admin_app.models import Role
+from admin_app.pool import pool_state
+from tests.conftest import PASSWORD, make_app, make_operator, postgres_url
+
+SLOW_S = 1.5
+POOL_TIMEOUT_S = 1
+SLOW_REQUESTS = 6  # three HTML, three /api: four more than the pool's two connections
+STATS = "/admin/pool/stats.json"
+P99_LIMIT_S = 0.200
+MIN_POLLS = 30
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    seconds: float
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Client:
+    """A tiny cookie-keeping HTTP client over http.client, one connection per request."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: dict[str, str] | None = None, **headers: str
+    ) -> Reply:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        payload = None
+        if body is not None:
+            payload = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        try:
+            connection.request(method, path, body=payload, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        seconds = time.perf_counter() - started
+        for raw in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(raw).items():
+                self.cookies[name] = morsel.value
+        return Reply(response.status, dict(response.headers.items()), data, seconds)
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        page = self.request("GET", "/login").body.decode()
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+            r'name="csrf_token" value="([^"]+)"', page
+        )
+        assert match, "no CSRF token on /login"
+        reply = self.request(
+            "POST",
+            "/login",
+            {"username": username, "password": password, "csrf_token": match.group(1)},
+        )
+        assert reply.status == 302, reply.body[:500]
+
+
+def _slow() -> Any:
+    db.session.execute(text(f"SELECT pg_sleep({SLOW_S})"))
+    return jsonify(slept=SLOW_S)
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[Flask, int]]:
+    """The app on its own PostgreSQL database, pool 2 + 0, served by waitress on loopback."""
+    app = make_app(
+        postgres_url("pool_"),
+        database={"pool_size": 2, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT_S},
+        server={"threads": 8},
+    )
+    # Test-only routes, registered before the first request: no sign-in needed.
+    app.add_url_rule("/slow", "test_slow", _slow)
+    app.add_url_rule("/api/test-slow", "test_api_slow", _slow)
+    with app.app_context():
+        upgrade()
+        make_operator("viewer", Role.VIEWER)
+        db.session.remove()
+    server: Any = create_server(app, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, name="waitress-pool", daemon=True)
+    thread.start()
+    try:
+        yield app, server.effective_port
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+            app.extensions["admin_app.pool"].monitor.dispose()
+
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
+    served: tuple[Flask, int],
+) -> None:
+    _, port = served
+    viewer = Client(port)
+    viewer.sign_in("viewer")
+    before = viewer.request("GET", STATS)
+    assert before.status == 200, before.body[:300]
+    assert before.json()["capacity"] == 2
+    assert before.json()["settings"]["timeout"] == POOL_TIMEOUT_S
+    timeouts_before = before.json()["counters"].get("timeout", 0)
+
+    # Poll stats.json as the viewer for as long as the slow requests run, and a little after.
+    polls: list[Reply] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            polls.append(viewer.request("GET", STATS, Accept="application/json"))
+            time.sleep(0.01)
+
+    slow_replies: list[tuple[str, Reply]] = []
+    start = threading.Barrier(SLOW_REQUESTS)
+
+    def slow(path: str) -> None:
+        start.wait()
+        reply = Client(port).request("GET", path)
+        slow_replies.append((path, reply))
+
+    poller = threading.Thread(target=poll, name="poller")
+    poller.start()
+    try:
+        time.sleep(0.2)
+        paths = ["/slow", "/api/test-slow"] * (SLOW_REQUESTS // 2)
+        workers = [threading.Thread(target=slow, args=(p,)) for p in paths]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=20)
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        poller.join(timeout=10)
+
+    statuses = sorted(reply.status for _, reply in slow_replies)
+    assert len(slow_replies) == SLOW_REQUESTS
+    assert set(statuses) <= {200, 503}, statuses
+    refused = [(path, reply) for path, reply in slow_replies if reply.status == 503]
+    # Two connections: at most two requests ran; the rest waited a second and were refused.
+    assert statuses.count(200) >= 2, statuses
+    assert len(refused) >= SLOW_REQUESTS - 2 - 1, statuses
+    for path, reply in refused:
+        assert reply.headers.get("Retry-After", "").isdigit(), reply.headers
+        assert reply.seconds >= POOL_TIMEOUT_S * 0.9, reply.seconds
+        if path.startswith("/api/"):
+            assert reply.headers["Content-Type"].startswith("application/json")
+            assert "busy" in reply.json()["error"]
+        else:
+            assert reply.headers["Content-Type"].startswith("text/html")
+            assert b"Busy" in reply.body
+
+    after = viewer.request("GET", STATS)
+    assert after.status == 200
+    stats = after.json()
+    assert stats["counters"].get("timeout", 0) - timeouts_before == len(refused), (
+        stats["counters"],
+        statuses,
+    )
+    assert stats["waits"]["timeouts"] == len(refused)
+    assert stats["verdict"]["status"] == "critical"
+    assert stats["checked_out"] == 0, "every connection is back once the requests are done"
+
+    # The panel never needed the exhausted pool: every poll answered, and fast.
+    assert len(polls) >= MIN_POLLS, len(polls)
+    assert all(reply.status == 200 for reply in polls), [r.status for r in polls]
+    peak = max(reply.json()["checked_out"] for reply in polls)
+    assert peak == 2, "the polls saw the pool full"
+    latencies = [reply.seconds for reply in polls]
+    p99 = _p99(latencies)
+    print(
+        f"\nstats.json under exhaustion: {len(polls)} polls, p99 {p99 * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms; {len(refused)} x 503, "
+        f"timeout counter +{stats['counters'].get('timeout', 0) - timeouts_before}"
+    )
+    assert p99 < P99_LIMIT_S, f"stats.json p99 {p99 * 1000:.1f} ms"
+
+
+def test_a_quiet_second_after_a_short_checkout_is_charted_idle(served: tuple[Flask, int]) -> None:
+    """The chart's per-second samples must not keep a connection "in use" after it came back.
+
+    One checkout and checkin within second T, then nothing until T + 2: the pool was idle for
+    all of T + 1, so the sample the panel charts for T + 1 must say 0 in use.
+    """
+    app, _ = served
+    monitor = app.extensions["admin_app.pool"]
+    with app.app_context():
+        engine = db.engine
+    time.sleep(1.05 - time.time() % 1)  # just after a second starts: nothing sampled yet
+    second = int(time.time())
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    assert pool_state(engine.pool)["checked_out"] == 0
+    time.sleep(second + 2.2 - time.time())
+    samples = {s["t"]: s for s in monitor.stats()["samples"]}
+    assert samples[second + 2]["checked_out"] == 0
+    assert samples[second + 1]["checked_out"] == 0, (
+        f"second T+1 charted as {samples[second + 1]} though the pool was idle all of it "
+        f"(T sampled as {samples[second]})"
+    )
