@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from admin_app.audit import prune_older_than
-from admin_app.cli.context import start_command
-from admin_app.cli.trash import AgeType
-from admin_app.config import settings_of
+from admin_app.cli.context import AgeType, age_or_setting, start_command
 from admin_app.extensions import db
 from admin_app.models.types import utc_now
 
@@ -34,8 +31,7 @@ def audit() -> None:
 def prune(age: timedelta | None, dry_run: bool) -> None:
     """Remove audit entries older than the retention age; the prune is recorded."""
     start_command()
-    if age is None:
-        age = timedelta(days=settings_of(current_app)["audit"]["retention_days"])
+    age = age_or_setting(age, "audit", "retention_days")
     count = prune_older_than(db.session, before=utc_now() - age, dry_run=dry_run)
     db.session.commit()
     verb = "Would remove" if dry_run else "Removed"

@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from admin_app.cli.context import start_command
-from admin_app.config import settings_of
+from admin_app.cli.context import AgeType, age_or_setting, start_command
 from admin_app.extensions import db
 from admin_app.models.types import utc_now
 from admin_app.trash import purge_older_than
-
-_AGE = re.compile(r"^(\d{1,6})([dh])$")
-
-
-class AgeType(click.ParamType):
-    """An age such as ``30d`` (days) or ``12h`` (hours)."""
-
-    name = "age"
-
-    def convert(self, value: object, param: object, ctx: object) -> timedelta:
-        if isinstance(value, timedelta):
-            return value
-        match = _AGE.match(str(value).strip())
-        if not match:
-            self.fail(f"{value!r} is not an age like 30d or 12h", param, ctx)  # type: ignore[arg-type]
-        amount, unit = int(match.group(1)), match.group(2)
-        return timedelta(days=amount) if unit == "d" else timedelta(hours=amount)
 
 
 @click.group()
@@ -51,8 +31,7 @@ def trash() -> None:
 def purge(age: timedelta | None, dry_run: bool) -> None:
     """Permanently remove rows trashed longer ago than the retention age."""
     start_command()
-    if age is None:
-        age = timedelta(days=settings_of(current_app)["trash"]["purge_after_days"])
+    age = age_or_setting(age, "trash", "purge_after_days")
     counts = purge_older_than(db.session, deleted_before=utc_now() - age, dry_run=dry_run)
     if not dry_run:
         db.session.commit()
