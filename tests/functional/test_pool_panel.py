@@ -87,3 +87,18 @@ def test_exhausted_pool_answers_503_and_the_panel_keeps_answering(tiny_pool_app)
         held.close()
     assert client.get("/readyz").status_code in (200, 503)
     assert client.get("/api/v1/posts").status_code == 200
+
+
+def test_a_held_connection_names_the_request_holding_it(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'held.db'}")
+
+    def hold() -> object:
+        db.session.execute(text("SELECT 1"))  # the session keeps its connection until teardown
+        return {"held": app.extensions["admin_app.pool"].stats()["held"]}
+
+    app.add_url_rule("/hold-a-connection", "hold", hold)
+    with app.app_context():
+        upgrade()
+    held = app.test_client().get("/hold-a-connection").get_json()["held"]
+    assert [h["holder"] for h in held] == ["GET /hold-a-connection"]
+    assert held[0]["thread"]
