@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import g, request
 from flask_admin.contrib.sqla import ModelView
 
 from admin_app.admin import listing
@@ -15,7 +15,7 @@ from admin_app.admin.hybrids import hybrid_expression, hybrid_names
 from admin_app.audit import record
 from admin_app.extensions import db
 from admin_app.models import Action
-from admin_app.models.search import searchable_columns
+from admin_app.models.search import ranked_matches, searchable_columns
 
 
 class ListBehaviour(ModelView):
@@ -49,6 +49,11 @@ class ListBehaviour(ModelView):
         return super().scaffold_filters(name)
 
     def _apply_sorting(self, query: Any, joins: Any, sort_column: Any, sort_desc: Any) -> Any:
+        ranking = g.get("search_ranking")
+        if sort_column is None and ranking is not None:
+            # A full-text search with no sort chosen lists the best matches first.
+            query = query.join(ranking, ranking.c.id == self.model.id)
+            return query.order_by(ranking.c.score, self.model.id), joins
         if sort_column not in hybrid_names(self.model):
             return super()._apply_sorting(query, joins, sort_column, sort_desc)
         expression = hybrid_expression(self.model, sort_column)
@@ -90,6 +95,7 @@ class ListBehaviour(ModelView):
             return super()._apply_search(query, count_query, joins, count_joins, search)
         if not search.strip():
             return query, count_query, joins, count_joins
+        g.search_ranking = ranked_matches(db.session, self.model, search)
         matches = self.model.id.in_(listing.full_text_ids(db.session, self.model, search))
         if count_query is not None:
             count_query = count_query.filter(matches)

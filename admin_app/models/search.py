@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Select, literal_column, select, text
+from sqlalchemy import Select, bindparam, func, literal_column, select, text
 
 from admin_app.models.query import AnySession
 
@@ -42,42 +42,48 @@ def fts5_query(terms: list[str], columns: tuple[str, ...]) -> str:
     return "{" + " ".join(columns) + "} : (" + phrases + ")"
 
 
-def search(
-    session: AnySession, model: Any, query: str, statement: Select[Any] | None = None
-) -> Any:
-    """Return ``statement`` (default: all rows of ``model``) narrowed to matches, best first.
+def ranked_matches(session: AnySession, model: Any, query: str) -> Any:
+    """A subquery of ``(id, score)`` for the rows matching ``query``; lower score is better.
 
-    Operators, quotes, ``%`` and ``_`` in the query are searched as text, never as syntax;
-    a query with no letters or digits matches nothing.
+    None when the query has no letters or digits (it matches nothing). Operators, quotes,
+    ``%`` and ``_`` in the query are searched as text, never as syntax.
     """
     columns = searchable_columns(model)
     if not columns:
         raise ValueError(f"{model.__name__} declares no searchable columns")
-    stmt = statement if statement is not None else select(model)
     terms = split_terms(query)
     if not terms:
-        return stmt.where(literal_column("1") == 0)
+        return None
     if session.get_bind().dialect.name == "postgresql":
-        return _search_postgresql(model, terms, stmt)
-    return _search_sqlite(model, columns, terms, stmt)
+        return _ranked_postgresql(model, terms)
+    return _ranked_sqlite(model, columns, terms)
 
 
-def _search_postgresql(model: Any, terms: list[str], stmt: Any) -> Any:
-    document = f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}"
+def search(
+    session: AnySession, model: Any, query: str, statement: Select[Any] | None = None
+) -> Any:
+    """Return ``statement`` (default: all rows of ``model``) narrowed to matches, best first."""
+    stmt = statement if statement is not None else select(model)
+    ranking = ranked_matches(session, model, query)
+    if ranking is None:
+        return stmt.where(literal_column("1") == 0)
+    return stmt.join(ranking, ranking.c.id == model.id).order_by(ranking.c.score)
+
+
+def _ranked_postgresql(model: Any, terms: list[str]) -> Any:
+    document: Any = literal_column(f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}")
     # Each term quoted: websearch syntax (-, or) in user input is searched as words.
     quoted = " ".join('"' + term.translate(_PG_SPLIT) + '"' for term in terms)
-    tsquery = "websearch_to_tsquery('english', :q)"
-    return stmt.where(text(f"{document} @@ {tsquery}").bindparams(q=quoted)).order_by(
-        text(f"ts_rank_cd({document}, {tsquery}) DESC").bindparams(q=quoted)
-    )
+    tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("q", quoted))
+    score = (-func.ts_rank_cd(document, tsquery)).label("score")
+    return select(model.id.label("id"), score).where(document.bool_op("@@")(tsquery)).subquery()
 
 
-def _search_sqlite(model: Any, columns: tuple[str, ...], terms: list[str], stmt: Any) -> Any:
+def _ranked_sqlite(model: Any, columns: tuple[str, ...], terms: list[str]) -> Any:
     table = fts_table(model)
-    matches = (
-        select(literal_column("id").label("id"), literal_column("rank").label("rank"))
+    return (
+        select(literal_column("id").label("id"), literal_column("rank").label("score"))
         .select_from(text(table))
         .where(text(f"{table} MATCH :q").bindparams(q=fts5_query(terms, columns)))
         .subquery()
     )
-    return stmt.join(matches, matches.c.id == model.id).order_by(matches.c.rank)
