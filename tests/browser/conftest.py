@@ -84,8 +84,10 @@ def live_server(
     thread = threading.Thread(target=server.run, name=f"waitress-{engine}", daemon=True)
     thread.start()
     yield LiveServer(app, f"http://127.0.0.1:{server.effective_port}", engine)
+    # Workers first (it waits for running tasks), then the sockets: a worker that finishes
+    # after close() writes to a closed trigger fd and dies in its thread.
+    server.task_dispatcher.shutdown(timeout=10)
     server.close()
-    server.task_dispatcher.shutdown()
     thread.join(timeout=5)
     with app.app_context():
         db.engine.dispose()

@@ -118,8 +118,10 @@ def served() -> Iterator[tuple[Flask, int]]:
     try:
         yield app, server.effective_port
     finally:
+        # Workers first (it waits for running tasks), then the sockets: a worker that finishes
+        # after close() writes to a closed trigger fd and dies in its thread.
+        server.task_dispatcher.shutdown(timeout=10)
         server.close()
-        server.task_dispatcher.shutdown()
         thread.join(timeout=5)
         with app.app_context():
             db.engine.dispose()
