@@ -14,7 +14,8 @@ from admin_app.admin.base import SecureModelView
 from admin_app.auth.roles import current_operator, has_role
 from admin_app.config import settings_of
 from admin_app.extensions import db
-from admin_app.models import Role
+from admin_app.models import DOMAIN_MODELS, Role
+from admin_app.models.reports import count_delete_batches, recent_delete_batches
 from admin_app.models.types import utc_now
 from admin_app.trash import (
     RestoreBlocked,
@@ -24,7 +25,6 @@ from admin_app.trash import (
     purge_older_than,
     restore,
 )
-from admin_app.trash.batches import count_batches, summarize_batches
 
 PAGE_SIZE = 50
 
@@ -53,8 +53,10 @@ class RecycleBinView(BaseView):
     @expose("/")
     def index(self) -> str:
         page = max(request.args.get("page", 1, type=int) or 1, 1)
-        batches = summarize_batches(db.session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        total = count_batches(db.session)
+        models = list(DOMAIN_MODELS)
+        offset = (page - 1) * PAGE_SIZE
+        batches = recent_delete_batches(db.session, models, limit=PAGE_SIZE, offset=offset)
+        total = count_delete_batches(db.session, models)
         return self.render(
             "admin/trash/index.html", batches=batches, page=page, total=total, page_size=PAGE_SIZE
         )

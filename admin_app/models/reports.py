@@ -86,7 +86,7 @@ class DeleteBatch:
 
 
 def recent_delete_batches(
-    session: AnySession, models: list[Any], *, limit: int = 10
+    session: AnySession, models: list[Any], *, limit: int = 10, offset: int = 0
 ) -> list[DeleteBatch]:
     """Return the latest delete batches across ``models``, newest first, in one query.
 
@@ -97,8 +97,9 @@ def recent_delete_batches(
     latest = (
         select(per_model.c.batch, func.max(per_model.c.at).label("at"))
         .group_by(per_model.c.batch)
-        .order_by(desc("at"))
+        .order_by(desc("at"), per_model.c.batch)
         .limit(limit)
+        .offset(offset)
         .subquery()
     )
     stmt = (
@@ -108,6 +109,13 @@ def recent_delete_batches(
         .order_by(latest.c.at.desc(), per_model.c.batch)
     )
     return _group_batches(session.execute(with_deleted(stmt)).all(), models)
+
+
+def count_delete_batches(session: AnySession, models: list[Any]) -> int:
+    """How many delete batches are in the trash, across ``models``, in one query."""
+    per_model = union_all(*(_batch_rows(model) for model in models)).subquery()
+    stmt = select(func.count(func.distinct(per_model.c.batch)))
+    return int(session.execute(with_deleted(stmt)).scalar_one())
 
 
 def _batch_rows(model: Any) -> Any:

@@ -5,6 +5,7 @@ from sqlalchemy import select, text
 from admin_app.models import DOMAIN_MODELS, Post, Role
 from admin_app.models.reports import (
     activity_by_day,
+    count_delete_batches,
     overdue_tasks,
     recent_delete_batches,
     utc_day,
@@ -111,3 +112,18 @@ def test_activity_counts_created_and_deleted_records_per_day(session):
     assert {d: n for d, n in zip(activity.days, activity.deleted, strict=True) if n} == {
         date(2026, 3, 10): 1
     }
+
+
+def test_batches_page_newest_first_and_are_counted(session):
+    posts = [PostFactory(title=f"Batch {n}") for n in range(3)]
+    session.commit()
+    for n, post in enumerate(posts):
+        soft_delete(session, [post])
+        post.deleted_at = utc_now() - timedelta(hours=3 - n)  # Batch 2 is the newest
+    session.commit()
+    models = list(DOMAIN_MODELS)
+    first = recent_delete_batches(session, models, limit=2)
+    rest = recent_delete_batches(session, models, limit=2, offset=2)
+    assert [b.label for b in first] == ["Batch 2", "Batch 1"]
+    assert [b.label for b in rest] == ["Batch 0"]
+    assert count_delete_batches(session, models) == 3
