@@ -25,6 +25,10 @@ WRITE_ENDPOINTS = {
     "action_view": Role.EDITOR,
     "export": Role.EDITOR,
     "ajax_update": Role.EDITOR,
+    "delete_confirm": Role.EDITOR,
+    "trash_selected": Role.EDITOR,
+    "revert": Role.EDITOR,
+    "purge_selected": Role.ADMIN,
 }
 
 
