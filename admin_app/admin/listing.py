@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app.admin.hybrids import hybrid_expression, hybrid_names
-from admin_app.models.query import AnySession
-from admin_app.models.search import search
 
 # Where a listed row keeps the hybrid values its list query selected.
 HYBRID_VALUES = "_console_hybrid_values"
@@ -72,10 +70,3 @@ def stream(query: Any, hybrids: list[str]) -> Iterator[Any]:
 def selected_value(instance: Any, name: str) -> tuple[bool, Any]:
     values = getattr(instance, HYBRID_VALUES, None) or {}
     return name in values, values.get(name)
-
-
-def full_text_ids(session: AnySession, model: Any, query: str) -> Select[Any]:
-    """The ids of rows matching ``query``, for an ``IN`` that the list and its count share."""
-    matches = search(session, model, query, select(model.id)).order_by(None)
-    # Never correlate with the outer list query: the subquery stands alone.
-    return matches.correlate(None)  # type: ignore[no-any-return]

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import g, request
 from flask_admin.contrib.sqla import ModelView
+from sqlalchemy import literal_column, select
 
 from admin_app.admin import listing
 from admin_app.admin.export import neutralise
@@ -50,10 +51,11 @@ class ListBehaviour(ModelView):
 
     def _apply_sorting(self, query: Any, joins: Any, sort_column: Any, sort_desc: Any) -> Any:
         ranking = g.get("search_ranking")
-        if sort_column is None and ranking is not None:
-            # A full-text search with no sort chosen lists the best matches first.
+        if ranking is not None:
+            # The join keeps the matches; with no sort chosen it also puts the best first.
             query = query.join(ranking, ranking.c.id == self.model.id)
-            return query.order_by(ranking.c.score, self.model.id), joins
+            if sort_column is None:
+                return query.order_by(ranking.c.score, self.model.id), joins
         if sort_column not in hybrid_names(self.model):
             return super()._apply_sorting(query, joins, sort_column, sort_desc)
         expression = hybrid_expression(self.model, sort_column)
@@ -95,11 +97,18 @@ class ListBehaviour(ModelView):
             return super()._apply_search(query, count_query, joins, count_joins, search)
         if not search.strip():
             return query, count_query, joins, count_joins
-        g.search_ranking = ranked_matches(db.session, self.model, search)
-        matches = self.model.id.in_(listing.full_text_ids(db.session, self.model, search))
+        ranking = ranked_matches(db.session, self.model, search)
+        if ranking is None:  # no letters or digits: nothing matches
+            matches = literal_column("1") == 0
+            query = query.filter(matches)
+        else:
+            # The list query joins the ranking in _apply_sorting, which both filters and can
+            # order by relevance; the count only needs the ids.
+            g.search_ranking = ranking
+            matches = self.model.id.in_(select(ranking.c.id))
         if count_query is not None:
             count_query = count_query.filter(matches)
-        return query.filter(matches), count_query, joins, count_joins
+        return query, count_query, joins, count_joins
 
     # Export: the list's columns, filters, search and sort; streamed and capped.
     def get_export_columns(self) -> list[tuple[str, str]]:
