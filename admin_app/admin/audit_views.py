@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from admin_app.admin.base import SecureModelView
-from admin_app.audit.revert import REVERTIBLE, RevertError, plan_revert, revert
+from admin_app.audit.revert import MODELS, REVERTIBLE, RevertError, plan_revert, revert
 from admin_app.extensions import db
 from admin_app.models import AuditEntry
 
@@ -180,8 +180,6 @@ class AuditView(SecureModelView):
 
 
 def _model_named(entity_type: str) -> Any:
-    from admin_app.audit.revert import MODELS
-
     return MODELS.get(entity_type)
 
 

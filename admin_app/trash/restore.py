@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, tuple_
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.models import DOMAIN_MODELS
@@ -135,20 +135,34 @@ def live_unique_columns(model: Any) -> list[list[str]]:
 
 
 def _unique_clashes(session: AnySession, records: list[Any]) -> list[Problem]:
+    """Values taken by live rows (or twice within the restore), one query per model and index."""
     problems: list[Problem] = []
-    claimed: dict[tuple[Any, ...], Any] = {}
+    by_model: dict[Any, list[Any]] = {}
     for record in records:
-        model = type(record)
+        by_model.setdefault(type(record), []).append(record)
+    for model, group in by_model.items():
         for columns in live_unique_columns(model):
-            values = tuple(getattr(record, name) for name in columns)
-            key = (model, tuple(columns), values)
-            live = session.scalars(
-                select(model).where(
-                    *(getattr(model, n) == v for n, v in zip(columns, values, strict=True))
-                )
-            ).first()
-            other = live or claimed.get(key)
-            if other is not None and other is not record:
-                problems.append(Problem("unique", record, other, field=columns[0]))
-            claimed.setdefault(key, record)
+            live = _live_rows_by_key(session, model, columns, [_key(r, columns) for r in group])
+            claimed: dict[tuple[Any, ...], Any] = {}
+            for record in group:
+                key = _key(record, columns)
+                other = live.get(key) or claimed.setdefault(key, record)
+                if other is not record:
+                    problems.append(Problem("unique", record, other, field=columns[0]))
     return problems
+
+
+def _key(record: Any, columns: list[str]) -> tuple[Any, ...]:
+    return tuple(getattr(record, name) for name in columns)
+
+
+def _live_rows_by_key(
+    session: AnySession, model: Any, columns: list[str], keys: list[tuple[Any, ...]]
+) -> dict[tuple[Any, ...], Any]:
+    # The soft-delete scoping leaves only live rows, so the trashed records never match.
+    attrs = [getattr(model, name) for name in columns]
+    if len(attrs) == 1:
+        condition = attrs[0].in_([key[0] for key in keys])
+    else:
+        condition = tuple_(*attrs).in_(keys)
+    return {_key(row, columns): row for row in session.scalars(select(model).where(condition))}
