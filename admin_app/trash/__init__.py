@@ -9,7 +9,7 @@ from admin_app.trash.restore import (
     plan_restore,
     restore,
 )
-from admin_app.trash.service import TrashBatch, owned_children, preview_cascade, soft_delete
+from admin_app.trash.service import TrashBatch, owned_records, preview_cascade, soft_delete
 
 __all__ = [
     "Problem",
@@ -17,7 +17,7 @@ __all__ = [
     "RestorePlan",
     "TrashBatch",
     "batch_records",
-    "owned_children",
+    "owned_records",
     "plan_restore",
     "preview_cascade",
     "purge",

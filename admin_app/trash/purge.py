@@ -14,7 +14,7 @@ from admin_app.audit import ACTION_OVERRIDE
 from admin_app.models import DOMAIN_MODELS, Action
 from admin_app.models.events import delete_associations
 from admin_app.models.query import AnySession, only_deleted
-from admin_app.trash.service import owned_children
+from admin_app.trash.service import owned_records
 
 # Children before parents, so a row is never removed from under a row we still address.
 PURGE_ORDER = tuple(reversed(DOMAIN_MODELS))
@@ -31,12 +31,8 @@ def purge(session: AnySession, records: list[Any]) -> Counter[str]:
     ids: dict[Any, list[uuid.UUID]] = {}
     # Owned rows (live or trashed) are listed too, so each is purged, and audited, by name
     # rather than vanishing in a database cascade.
-    for record in (
-        *records,
-        *(c for r in records for c in owned_children(r, include_deleted=True)),
-    ):
-        if record.id not in ids.setdefault(type(record), []):
-            ids[type(record)].append(record.id)
+    for record in dict.fromkeys((*records, *owned_records(records, include_deleted=True))):
+        ids.setdefault(type(record), []).append(record.id)
     return purge_ids(session, ids, expunge=records)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import object_session, with_parent
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import object_session
 
 from admin_app.models.mixins import SoftDeleteMixin
 from admin_app.models.query import AnySession, with_deleted
@@ -27,38 +27,46 @@ class TrashBatch:
         return Counter(type(record).__tablename__ for record in self.records)  # type: ignore[attr-defined]
 
 
-def owned_children(record: Any, *, include_deleted: bool = False) -> Iterator[SoftDeleteMixin]:
-    """Yield the records ``record`` owns (declared in ``__owned__``), depth first.
+def owned_records(roots: Iterable[Any], *, include_deleted: bool = False) -> list[Any]:
+    """Every record ``roots`` own through ``__owned__``, at any depth, roots excluded.
 
-    Live ones only, unless ``include_deleted``: a purge also removes owned rows already trashed.
+    Live ones only, unless ``include_deleted`` (a purge also removes owned rows already
+    trashed). One query per owning relationship and level, however many records there are.
     """
-    for name in getattr(record, "__owned__", ()):
-        for child in _children(record, name, include_deleted):
-            yield child
-            yield from owned_children(child, include_deleted=include_deleted)
+    frontier = list(roots)
+    session = object_session(frontier[0]) if frontier else None
+    seen = {(type(r), r.id) for r in frontier}
+    found: list[Any] = []
+    while frontier and session is not None:
+        children = _next_level(session, frontier, include_deleted)
+        frontier = [c for c in children if (type(c), c.id) not in seen]
+        seen.update((type(c), c.id) for c in frontier)
+        found += frontier
+    return found
 
 
-def _children(record: Any, name: str, include_deleted: bool) -> list[Any]:
-    if include_deleted:
-        attribute = getattr(type(record), name)
-        stmt = select(attribute.property.mapper.class_).where(with_parent(record, attribute))
-        session = object_session(record)
-        return list(session.scalars(with_deleted(stmt)).unique()) if session else []
-    value = getattr(record, name)
-    return value if isinstance(value, list) else [value] if value is not None else []
+def _next_level(session: Any, parents: list[Any], include_deleted: bool) -> list[Any]:
+    by_model: dict[Any, list[Any]] = {}
+    for parent in parents:
+        by_model.setdefault(type(parent), []).append(parent)
+    children: list[Any] = []
+    for model, group in by_model.items():
+        for name in getattr(model, "__owned__", ()):
+            rel = inspect(model).relationships[name]
+            (parent_key,) = rel.local_columns
+            (child_fk,) = rel.remote_side
+            stmt = select(rel.mapper.class_).where(
+                child_fk.in_([getattr(p, parent_key.key) for p in group])
+            )
+            stmt = with_deleted(stmt) if include_deleted else stmt
+            children += session.scalars(stmt).unique().all()
+    return children
 
 
 def preview_cascade(records: Iterable[Any], *, include_deleted: bool = False) -> Counter[str]:
-    """Count the records that would go along with ``records`` (see owned_children)."""
-    roots = list(records)
-    seen = {id(r) for r in roots}
-    found: Counter[str] = Counter()
-    for root in roots:
-        for child in owned_children(root, include_deleted=include_deleted):
-            if id(child) not in seen:
-                seen.add(id(child))
-                found[type(child).__tablename__] += 1  # type: ignore[attr-defined]
-    return found
+    """Count the records that would go along with ``records`` (see owned_records)."""
+    owned = owned_records(records, include_deleted=include_deleted)
+    return Counter(type(record).__tablename__ for record in owned)
 
 
 def soft_delete(
@@ -71,13 +79,12 @@ def soft_delete(
     """
     batch = TrashBatch(id=uuid7())
     now = utc_now()
-    seen: set[int] = set()
-    for root in records:
-        for record in (root, *owned_children(root)):
-            if id(record) in seen or record.deleted_at is not None:
-                continue
-            seen.add(id(record))
-            record.deleted_at, record.delete_batch, record.deleted_by = now, batch.id, actor_id
-            batch.records.append(record)
+    roots = list(records)
+    # owned_records never repeats a record; the roots may (the same row selected twice).
+    for record in dict.fromkeys((*roots, *owned_records(roots))):
+        if record.deleted_at is not None:
+            continue
+        record.deleted_at, record.delete_batch, record.deleted_by = now, batch.id, actor_id
+        batch.records.append(record)
     session.flush()
     return batch
