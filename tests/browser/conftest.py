@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
-from waitress import create_server
 
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Role, Tag
@@ -28,6 +25,7 @@ from admin_app.models.types import utc_now
 from admin_app.trash import soft_delete
 from seeds.demo import seed_demo
 from tests.conftest import ENGINES, PASSWORD, make_app, make_operator, postgres_url
+from tests.serving import serving
 
 CHROMIUM = Path(os.environ.get("TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -80,15 +78,8 @@ def live_server(
     engine = request.param
     app = make_app(_database_url(engine, tmp_path_factory.mktemp(f"browser-{engine}")))
     _seed(app)
-    server: Any = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, name=f"waitress-{engine}", daemon=True)
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.effective_port}", engine)
-    # Workers first (it waits for running tasks), then the sockets: a worker that finishes
-    # after close() writes to a closed trigger fd and dies in its thread.
-    server.task_dispatcher.shutdown(timeout=10)
-    server.close()
-    thread.join(timeout=5)
+    with serving(app, name=f"waitress-{engine}") as port:
+        yield LiveServer(app, f"http://127.0.0.1:{port}", engine)
     with app.app_context():
         db.engine.dispose()
 

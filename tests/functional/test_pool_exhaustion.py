@@ -22,12 +22,12 @@ import pytest
 from flask import Flask, jsonify
 from flask_migrate import upgrade
 from sqlalchemy import text
-from waitress import create_server
 
 from admin_app.extensions import db
 from admin_app.models import Role
 from admin_app.pool import pool_state
 from tests.conftest import PASSWORD, make_app, make_operator, postgres_url
+from tests.serving import serving
 
 SLOW_S = 1.5
 POOL_TIMEOUT_S = 1
@@ -112,20 +112,11 @@ def served() -> Iterator[tuple[Flask, int]]:
         upgrade()
         make_operator("viewer", Role.VIEWER)
         db.session.remove()
-    server: Any = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, name="waitress-pool", daemon=True)
-    thread.start()
-    try:
-        yield app, server.effective_port
-    finally:
-        # Workers first (it waits for running tasks), then the sockets: a worker that finishes
-        # after close() writes to a closed trigger fd and dies in its thread.
-        server.task_dispatcher.shutdown(timeout=10)
-        server.close()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
-            app.extensions["admin_app.pool"].monitor.dispose()
+    with serving(app, name="waitress-pool") as port:
+        yield app, port
+    with app.app_context():
+        db.engine.dispose()
+        app.extensions["admin_app.pool"].monitor.dispose()
 
 
 def _p99(values: list[float]) -> float:
