@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from admin_app import admin, api, audit, auth, cli, database, health, web
+from admin_app import admin, api, audit, auth, cli, database, health, models, soft_delete, web
 from admin_app.config import ROOT, SETTINGS_KEY, Settings, load_settings, resolve_secret_key
 from admin_app.extensions import csrf
 
@@ -25,6 +25,10 @@ def create_app(overrides: Settings | None = None, *, config_path: Path | None = 
     app.config.update(_flask_config(settings, Path(app.instance_path)))
     app.extensions[SETTINGS_KEY] = settings
     database.init_app(app, settings)
+    # SQLAlchemy listeners are global and attach once. Soft-delete scoping goes first, so
+    # the audit's bulk UPDATE/DELETE listener sees each statement as it will run.
+    soft_delete.register()
+    models.register()
     audit.register()
     csrf.init_app(app)
     web.init_app(app)

@@ -7,7 +7,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from admin_app.session import ScopedSession
+from admin_app.soft_delete import SoftDeleteSession
 
 # Stable constraint names so migrations can drop and alter them on both engines.
 NAMING_CONVENTION = {
@@ -23,7 +23,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base, session_options={"class_": ScopedSession})
+db = SQLAlchemy(model_class=Base, session_options={"class_": SoftDeleteSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

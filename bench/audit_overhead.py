@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from admin_app import create_app
 from admin_app.audit import listeners
 from admin_app.audit.prune import pruning
+from admin_app.columns import utc_now, uuid7
 from admin_app.extensions import db
 from admin_app.models import AuditEntry, Task, User
-from admin_app.models.types import utc_now, uuid7
 
 COMMIT_EVERY = 500
 RESULTS = Path("bench-results")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy_utils  # noqa: F401 - autogenerate renders UUIDType/EmailType through it
 from alembic import op
 
-import admin_app.models.types  # noqa: F401 - UTCDateTime
+import admin_app.columns  # noqa: F401 - UTCDateTime
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -21,7 +21,8 @@ import click
 from sqlalchemy import func, select, text
 
 from admin_app.models import User
-from admin_app.models.query import AnySession, with_deleted
+from admin_app.models.query import AnySession
+from admin_app.soft_delete import with_deleted
 
 ANCHOR = datetime(2026, 1, 1, tzinfo=UTC)
 CHUNK = 20_000

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from admin_app.models import Comment, Post, Profile, Tag, Task, User
-from admin_app.models.query import AnySession, with_deleted
+from admin_app.models.query import AnySession
+from admin_app.soft_delete import with_deleted
 
 ANCHOR = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 PEOPLE = [

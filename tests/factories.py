@@ -7,9 +7,9 @@ from datetime import timedelta
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from admin_app.columns import utc_now
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Profile, Tag, Task, User
-from admin_app.models.types import utc_now
 
 
 class _Base(SQLAlchemyModelFactory):

@@ -22,7 +22,7 @@ WEB_ONLY = (
 )
 # Below the web layer: no web imports, and no Flask request globals. (extensions.py is exempt:
 # it only creates the unbound extension objects, the login manager and CSRF among them.)
-LOWER_LAYERS = ["models", "trash", "session.py", "config.py", "database.py"]
+LOWER_LAYERS = ["models", "trash", "soft_delete", "columns.py", "config.py", "database.py"]
 REQUEST_GLOBALS = {"request", "g", "session", "current_user"}
 
 

@@ -15,6 +15,7 @@ from admin_app.admin.base import SecureModelView
 from admin_app.audit.revert import MODELS, REVERTIBLE, RevertError, plan_revert, revert
 from admin_app.extensions import db
 from admin_app.models import AuditEntry
+from admin_app.soft_delete import get_with_deleted
 
 FOLD_AT = 120  # characters; longer values are folded behind a toggle
 
@@ -107,9 +108,7 @@ class AuditView(SecureModelView):
         """Go to the record now: live, in the trash, or (purged) the entry's own snapshot."""
         entry = self._entry(entry_id)
         model = _model_named(entry.entity_type)
-        found = model and db.session.get(
-            model, uuid.UUID(entry.entity_id), execution_options={"include_deleted": True}
-        )
+        found = model and get_with_deleted(db.session, model, uuid.UUID(entry.entity_id))
         if not found:
             flash("That record was purged; this entry keeps its last snapshot.", "info")
             return redirect(url_for(".details_view", id=_last_snapshot_id(entry)))

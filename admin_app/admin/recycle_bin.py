@@ -12,11 +12,11 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.base import SecureModelView
 from admin_app.auth.roles import current_operator, has_role
+from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
 from admin_app.models.reports import count_delete_batches, recent_delete_batches
-from admin_app.models.types import utc_now
 from admin_app.trash import (
     RestoreBlocked,
     batch_records,

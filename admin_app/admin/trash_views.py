@@ -15,6 +15,7 @@ from admin_app.admin.base import SecureModelView
 from admin_app.auth.roles import has_role
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
+from admin_app.soft_delete import get_with_deleted, with_deleted
 from admin_app.trash import preview_cascade, purge
 
 ACTION_ROLES = {"restore": Role.EDITOR, "purge": Role.ADMIN}
@@ -41,9 +42,7 @@ class TrashModelView(SecureModelView):
     column_details_exclude_list: tuple[str, ...] = ()
 
     def _trashed(self, query: Any) -> Any:
-        return query.execution_options(include_deleted=True).filter(
-            self.model.deleted_at.is_not(None)
-        )
+        return with_deleted(query).filter(self.model.deleted_at.is_not(None))
 
     def get_query(self) -> Any:
         return self._trashed(db.session.query(self.model))
@@ -53,7 +52,7 @@ class TrashModelView(SecureModelView):
 
     def get_one(self, id: Any) -> Any:
         try:
-            record = db.session.get(self.model, id, execution_options={"include_deleted": True})
+            record = get_with_deleted(db.session, self.model, id)
         except ValueError:
             return None
         return record if record is not None and record.deleted_at is not None else None

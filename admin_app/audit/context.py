@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import scoped_session
 
-from admin_app.models.types import utc_now, uuid7
+from admin_app.columns import utc_now, uuid7
 
 SYSTEM = "system"
 _TXN_KEY = "audit_transaction"

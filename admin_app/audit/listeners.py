@@ -16,6 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from admin_app.audit import changes as diff
 from admin_app.audit.context import entry_base, entry_row
 from admin_app.models import DOMAIN_MODELS, Action, AuditEntry, Operator
+from admin_app.soft_delete import includes_deleted, with_deleted
 
 AUDITED = (*DOMAIN_MODELS, Operator)
 ACTION_OVERRIDE = "audit_action"  # session.info / execution option: name the action (revert, purge)
@@ -92,8 +93,8 @@ def _bulk_rows(state: ORMExecuteState, model: Any) -> list[dict[str, Any]]:
     if where is not None:
         ids_stmt = ids_stmt.where(where)
     # Through the session, so the ids are soft-delete scoped exactly like the statement.
-    include = state.execution_options.get("include_deleted", False)
-    ids = list(state.session.scalars(ids_stmt.execution_options(include_deleted=include)))
+    include = includes_deleted(state.execution_options)
+    ids = list(state.session.scalars(with_deleted(ids_stmt, include)))
     return _read_rows(state.session, model, ids)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select
 from admin_app.audit.changes import REDACTED, to_json
 from admin_app.audit.listeners import ACTION_OVERRIDE, AUDITED
 from admin_app.models import Action, AuditEntry, Tag
+from admin_app.soft_delete import get_with_deleted
 
 REVERTIBLE = {Action.UPDATE, Action.REVERT, Action.BULK_UPDATE}
 MODELS = {model.__name__.lower(): model for model in AUDITED}
@@ -76,7 +77,7 @@ def _load(session: Any, model: Any, entity_id: str | None) -> Any:
         key = uuid.UUID(str(entity_id))
     except ValueError:
         return None
-    return session.get(model, key, execution_options={"include_deleted": True})
+    return get_with_deleted(session, model, key)
 
 
 def _current(record: Any, name: str) -> Any:

@@ -13,9 +13,9 @@ from wtforms.validators import DataRequired, Length
 
 from admin_app.audit import record
 from admin_app.auth.roles import current_operator
+from admin_app.columns import utc_now
 from admin_app.extensions import db
 from admin_app.models import Action, Operator
-from admin_app.models.types import utc_now
 
 bp = Blueprint("auth", __name__)
 HOME = "/admin/"

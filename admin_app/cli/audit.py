@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 
 from admin_app.audit import prune_older_than
 from admin_app.cli.context import AgeType, age_or_setting, start_command
+from admin_app.columns import utc_now
 from admin_app.extensions import db
-from admin_app.models.types import utc_now
 
 
 @click.group()

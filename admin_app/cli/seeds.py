@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from admin_app.cli.context import is_production, start_command
 from admin_app.extensions import db
 from admin_app.models import User
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 
 
 def _refuse_production(force: bool) -> None:

@@ -1,8 +1,9 @@
 """The data model: mixins, the demo domain, operators, and the query layer."""
 
-from admin_app.models import events, query
+from admin_app.models import query
 from admin_app.models.audit import Action, AuditEntry
-from admin_app.models.mixins import SoftDeleteMixin, TimestampMixin, UUIDMixin
+from admin_app.models.events import register
+from admin_app.models.mixins import TimestampMixin, UUIDMixin
 from admin_app.models.operators import Operator, Role
 from admin_app.models.posts import Comment, Post, Tag, post_tags
 from admin_app.models.tasks import Priority, Task
@@ -10,7 +11,6 @@ from admin_app.models.users import Profile, User
 
 # The domain models the console, the API and the seeds work on, in dependency order.
 DOMAIN_MODELS = (User, Profile, Tag, Post, Comment, Task)
-events.register()
 
 __all__ = [
     "DOMAIN_MODELS",
@@ -22,7 +22,6 @@ __all__ = [
     "Priority",
     "Profile",
     "Role",
-    "SoftDeleteMixin",
     "Tag",
     "Task",
     "TimestampMixin",
@@ -30,4 +29,5 @@ __all__ = [
     "User",
     "post_tags",
     "query",
+    "register",
 ]

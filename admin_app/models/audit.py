@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from admin_app.columns import UUID, UTCDateTime, utc_now, uuid7
 from admin_app.extensions import db
-from admin_app.models.mixins import UUID
-from admin_app.models.types import UTCDateTime, utc_now, uuid7
 
 
 class Action(enum.StrEnum):

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from admin_app.models.query import AnySession, with_deleted
+from admin_app.models.query import AnySession
+from admin_app.soft_delete import with_deleted
 
 TTL_SECONDS = 60.0
 _lock = threading.Lock()

@@ -7,11 +7,11 @@ import unicodedata
 from typing import Any
 
 from sqlalchemy import Connection, delete, event, or_, select
-from sqlalchemy.orm import Mapper, object_session
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from admin_app.models import counts
-from admin_app.models.mixins import SoftDeleteMixin
 from admin_app.models.posts import Post, Tag, post_tags
+from admin_app.soft_delete import SoftDeleteMixin
 
 _NOT_SLUG = re.compile(r"[^\w]+", re.UNICODE)
 SLUGGED = (Post, Tag)
@@ -95,8 +95,6 @@ def _delete_tag_associations(mapper: Mapper[Any], connection: Connection, target
 
 def register() -> None:
     """Attach the listeners once; safe to call again."""
-    from sqlalchemy.orm import Session
-
     for model in SLUGGED:
         if not event.contains(model, "before_insert", _assign_slug):
             event.listen(model, "before_insert", _assign_slug)

@@ -1,4 +1,4 @@
-"""Mixins every domain model is built from: ids, timestamps and soft delete."""
+"""Mixins every domain model is built from: ids and timestamps (soft delete: ``soft_delete``)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, func, select, text
-from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
-from sqlalchemy_utils import UUIDType
+from sqlalchemy import ColumnElement, Index, func, select, text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from admin_app.models.types import UTCDateTime, utc_now, uuid7
+from admin_app.columns import UUID, UTCDateTime, utc_now, uuid7
 
-# Stored as native uuid on PostgreSQL and CHAR(32) on SQLite; accepts the string ids
-# Flask-Admin passes around.
-UUID = UUIDType(binary=False)
 LIVE_ONLY = text("deleted_at IS NULL")
 
 
@@ -32,26 +27,6 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utc_now, onupdate=utc_now, nullable=False
     )
-
-
-class SoftDeleteMixin:
-    """Rows go to the trash: ``deleted_at`` set means trashed; ``delete_batch`` groups a cascade."""
-
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    delete_batch: Mapped[uuid.UUID | None] = mapped_column(UUID, index=True)
-
-    @declared_attr
-    def deleted_by(cls) -> Mapped[uuid.UUID | None]:  # noqa: N805 - declared_attr gets the class
-        return mapped_column(UUID, ForeignKey("operators.id", ondelete="SET NULL"))
-
-    @hybrid_property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @is_deleted.inplace.expression
-    @classmethod
-    def _is_deleted_expression(cls) -> ColumnElement[bool]:
-        return cls.deleted_at.is_not(None)
 
 
 def count_live(child: Any, *criteria: ColumnElement[bool]) -> ColumnElement[int]:

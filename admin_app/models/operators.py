@@ -9,9 +9,9 @@ from sqlalchemy import Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from admin_app.columns import UTCDateTime
 from admin_app.extensions import db
 from admin_app.models.mixins import TimestampMixin, UUIDMixin
-from admin_app.models.types import UTCDateTime
 
 
 class Role(enum.StrEnum):

@@ -19,17 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from admin_app.columns import UUID, UTCDateTime, sql_utc_now, utc_now
 from admin_app.extensions import db
-from admin_app.models.mixins import (
-    UUID,
-    SoftDeleteMixin,
-    TimestampMixin,
-    UUIDMixin,
-    count_live,
-    live_unique_index,
-)
-from admin_app.models.types import UTCDateTime, sql_utc_now, utc_now
+from admin_app.models.mixins import TimestampMixin, UUIDMixin, count_live, live_unique_index
 from admin_app.models.users import User
+from admin_app.soft_delete import SoftDeleteMixin
 
 WORDS_PER_MINUTE = 200
 

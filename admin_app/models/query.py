@@ -1,56 +1,16 @@
-"""Soft-delete scoping for every ORM read, the scope helpers, and JSON pagination."""
+"""What services accept as a session, and JSON pagination of an ORM select."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, event, func, select
-from sqlalchemy.orm import ORMExecuteState, Session, scoped_session, with_loader_criteria
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, scoped_session
 
-from admin_app.models.mixins import SoftDeleteMixin
-
-INCLUDE_DELETED = "include_deleted"
-S = TypeVar("S", bound=Select)  # type: ignore[type-arg]  # any row shape
 # Services take a plain Session or Flask-SQLAlchemy's scoped db.session alike.
 AnySession = Session | scoped_session[Any]
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _hide_soft_deleted(state: ORMExecuteState) -> None:
-    """Add ``deleted_at IS NULL`` for every soft-deletable entity, subqueries and joins included.
-
-    Relationship and column loads are scoped too, so an object loaded with ``include_deleted``
-    still sees only live children. ORM bulk UPDATE/DELETE is scoped the same way: a bulk
-    change never touches trashed rows unless the statement asks for them.
-    """
-    if state.execution_options.get(INCLUDE_DELETED, False):
-        return
-    if not (state.is_select or state.is_update or state.is_delete):
-        return
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            SoftDeleteMixin,
-            lambda cls: cls.deleted_at.is_(None),
-            include_aliases=True,
-        )
-    )
-
-
-def active(statement: S, model: type[SoftDeleteMixin]) -> S:
-    """Restrict a statement to live rows explicitly; also right for Core statements."""
-    return statement.where(model.deleted_at.is_(None))
-
-
-def with_deleted(statement: S) -> S:
-    """Let a statement see trashed rows as well as live ones."""
-    return statement.execution_options(**{INCLUDE_DELETED: True})
-
-
-def only_deleted(statement: S, model: type[SoftDeleteMixin]) -> S:
-    """Restrict a statement to trashed rows."""
-    return with_deleted(statement).where(model.deleted_at.is_not(None))
 
 
 class PaginationError(ValueError):

@@ -12,11 +12,12 @@ from sqlalchemy import Select, String, cast, desc, func, literal, null, select, 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from admin_app.columns import utc_now
 from admin_app.models.operators import Operator
-from admin_app.models.query import AnySession, with_deleted
+from admin_app.models.query import AnySession
 from admin_app.models.tasks import Task
-from admin_app.models.types import utc_now
 from admin_app.models.users import User
+from admin_app.soft_delete import with_deleted
 
 # The text that names a record of each table in the recent-deletions list.
 LABEL_COLUMNS = {

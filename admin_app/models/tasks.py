@@ -10,11 +10,12 @@ from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Integer, Stri
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from admin_app.columns import UUID, UTCDateTime, days_since, sql_utc_now, utc_now
 from admin_app.extensions import db
-from admin_app.models.mixins import UUID, SoftDeleteMixin, TimestampMixin, UUIDMixin
+from admin_app.models.mixins import TimestampMixin, UUIDMixin
 from admin_app.models.posts import Post
-from admin_app.models.types import UTCDateTime, days_since, sql_utc_now, utc_now
 from admin_app.models.users import User
+from admin_app.soft_delete import SoftDeleteMixin
 
 
 class Priority(enum.IntEnum):

@@ -10,15 +10,10 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy_utils import EmailType
 
+from admin_app.columns import UUID
 from admin_app.extensions import db
-from admin_app.models.mixins import (
-    UUID,
-    SoftDeleteMixin,
-    TimestampMixin,
-    UUIDMixin,
-    count_live,
-    live_unique_index,
-)
+from admin_app.models.mixins import TimestampMixin, UUIDMixin, count_live, live_unique_index
+from admin_app.soft_delete import SoftDeleteMixin
 
 if TYPE_CHECKING:
     from admin_app.models.posts import Comment, Post

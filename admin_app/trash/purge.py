@@ -13,7 +13,8 @@ from sqlalchemy import delete, select
 from admin_app.audit import ACTION_OVERRIDE
 from admin_app.models import DOMAIN_MODELS, Action
 from admin_app.models.events import delete_associations
-from admin_app.models.query import AnySession, only_deleted
+from admin_app.models.query import AnySession
+from admin_app.soft_delete import only_deleted, with_deleted
 from admin_app.trash.service import owned_records
 
 # Children before parents, so a row is never removed from under a row we still address.
@@ -50,13 +51,9 @@ def purge_ids(
         if not wanted:
             continue
         delete_associations(session.connection(), model.__tablename__, wanted)
-        stmt = (
-            delete(model)
-            .where(model.id.in_(wanted), model.deleted_at.is_not(None))
-            .execution_options(
-                include_deleted=True, synchronize_session=False, **{ACTION_OVERRIDE: Action.PURGE}
-            )
-        )
+        stmt = with_deleted(
+            delete(model).where(model.id.in_(wanted), model.deleted_at.is_not(None))
+        ).execution_options(synchronize_session=False, **{ACTION_OVERRIDE: Action.PURGE})
         removed[model.__tablename__] += session.execute(stmt).rowcount  # type: ignore[attr-defined]
     for record in expunge:
         if record in session:

@@ -12,7 +12,8 @@ from sqlalchemy import inspect, select, tuple_
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.models import DOMAIN_MODELS
-from admin_app.models.query import AnySession, with_deleted
+from admin_app.models.query import AnySession
+from admin_app.soft_delete import get_with_deleted, with_deleted
 
 
 @dataclass
@@ -117,9 +118,7 @@ def _trashed_parents(session: AnySession, plan: RestorePlan) -> list[Problem]:
     problems = []
     for record in plan.records:
         for rel, parent_id in _required_parents(record):
-            parent = session.get(
-                rel.mapper.class_, parent_id, execution_options={"include_deleted": True}
-            )
+            parent = get_with_deleted(session, rel.mapper.class_, parent_id)
             if parent is not None and parent.deleted_at and parent.delete_batch not in batches:
                 problems.append(Problem("parent", record, parent))
     return problems

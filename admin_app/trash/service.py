@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import object_session
 
-from admin_app.models.mixins import SoftDeleteMixin
-from admin_app.models.query import AnySession, with_deleted
-from admin_app.models.types import utc_now, uuid7
+from admin_app.columns import utc_now, uuid7
+from admin_app.models.query import AnySession
+from admin_app.soft_delete import SoftDeleteMixin, with_deleted
 
 
 @dataclass

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy_utils
 from alembic import op
 
-import admin_app.models.types
+import admin_app.columns
 
 revision = "0001_initial_schema"
 down_revision = None
@@ -24,12 +24,10 @@ def upgrade():
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
-        sa.Column(
-            "last_login_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("last_login_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("created_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "role IN ('viewer', 'editor', 'admin')", name=op.f("ck_operators_role_known")
         ),
@@ -41,9 +39,9 @@ def upgrade():
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("slug", sa.String(length=60), nullable=False),
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("created_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "delete_batch", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True
         ),
@@ -82,9 +80,9 @@ def upgrade():
         sa.Column("last_name", sa.String(length=80), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("created_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "delete_batch", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True
         ),
@@ -120,12 +118,12 @@ def upgrade():
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("slug", sa.String(length=220), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("published_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("author_id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("created_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "delete_batch", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True
         ),
@@ -161,9 +159,9 @@ def upgrade():
         sa.Column("website", sa.String(length=255), nullable=True),
         sa.Column("location", sa.String(length=120), nullable=True),
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("created_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "delete_batch", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True
         ),
@@ -199,9 +197,9 @@ def upgrade():
         sa.Column("post_id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
         sa.Column("parent_id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True),
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("created_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "delete_batch", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True
         ),
@@ -253,17 +251,17 @@ def upgrade():
     op.create_table(
         "tasks",
         sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("due_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("done_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("done_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column(
             "assignee_id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False
         ),
         sa.Column("post_id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True),
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("created_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", admin_app.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "delete_batch", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True
         ),

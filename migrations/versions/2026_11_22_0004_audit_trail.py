@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy_utils
 from alembic import op
 
-import admin_app.models.types
+import admin_app.columns
 
 revision = "0004_audit_trail"
 down_revision = "0003_backfill_slugs"
@@ -51,7 +51,7 @@ def upgrade():
     op.create_table(
         "audit_entries",
         sa.Column("id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=False),
-        sa.Column("occurred_at", admin_app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", admin_app.columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sqlalchemy_utils.types.uuid.UUIDType(binary=False), nullable=True),
         sa.Column("actor_name", sa.String(length=120), nullable=False),
         sa.Column("action", sa.String(length=20), nullable=False),

@@ -19,9 +19,9 @@ from flask_migrate import upgrade
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
+from admin_app.columns import utc_now
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Role, Tag
-from admin_app.models.types import utc_now
 from admin_app.trash import soft_delete
 from seeds.demo import seed_demo
 from tests.conftest import ENGINES, PASSWORD, make_app, make_operator, postgres_url

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from admin_app.columns import utc_now
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Role, Task, User
-from admin_app.models.types import utc_now
 from admin_app.trash import soft_delete
 from tests.browser.conftest import LiveServer, sign_in
 

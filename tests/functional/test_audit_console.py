@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from admin_app.models import AuditEntry, Post, Role
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import purge, soft_delete
 from tests.conftest import csrf_token
 from tests.factories import PostFactory

@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 
 from admin_app.models import AuditEntry, Post, Role
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from tests.conftest import PASSWORD, csrf_token, sign_in
 from tests.factories import PostFactory, UserFactory
 

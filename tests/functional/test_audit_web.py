@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from admin_app.models import AuditEntry, Operator, Role, User
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from tests.conftest import PASSWORD, csrf_token, make_operator
 from tests.factories import (
     CommentFactory,

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from admin_app.models import Operator, Post, Role
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from tests.conftest import PASSWORD, csrf_token, make_operator, sign_in
 from tests.factories import PostFactory, UserFactory
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Operator, Role
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from tests.conftest import make_app, make_operator, sign_in
 from tests.factories import UserFactory
 

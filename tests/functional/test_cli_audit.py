@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from admin_app.columns import utc_now, uuid7
 from admin_app.models import AuditEntry
-from admin_app.models.types import utc_now, uuid7
 
 
 def _entry(session, age_days):

@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from admin_app.columns import utc_now
 from admin_app.models import Post
-from admin_app.models.query import with_deleted
-from admin_app.models.types import utc_now
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import soft_delete
 from tests.factories import PostFactory
 

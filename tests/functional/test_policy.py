@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from admin_app.models import DOMAIN_MODELS, Operator, Role
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from seeds.demo import seed_demo
 from tests.conftest import csrf_token, make_operator, sign_in
 

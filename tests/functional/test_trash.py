@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from admin_app.columns import utc_now
 from admin_app.models import Comment, Post, Role, User, post_tags
-from admin_app.models.query import with_deleted
-from admin_app.models.types import utc_now
+from admin_app.soft_delete import INCLUDE_DELETED, with_deleted
 from admin_app.trash import soft_delete
 from tests.conftest import csrf_token
 from tests.factories import CommentFactory, PostFactory, TagFactory, UserFactory
@@ -54,7 +54,7 @@ def test_delete_cascades_and_restore_brings_back_exactly_that_batch(
     bin_page = client.get("/admin/trash/").get_data(as_text=True)
     assert "1 user" in bin_page
     assert "1 post" in bin_page
-    batch = session.get(User, family["user"].id, execution_options={"include_deleted": True})
+    batch = session.get(User, family["user"].id, execution_options={INCLUDE_DELETED: True})
     preview = client.get(f"/admin/trash/batch/{batch.delete_batch}/").get_data(as_text=True)
     assert "Restoring brings back <strong>3 record(s)</strong>" in preview
 
@@ -89,7 +89,7 @@ def test_parent_in_trash_is_explained_and_can_be_restored_together(
     client, session, family, as_role
 ):
     comment_batch = session.get(
-        Comment, family["earlier"].id, execution_options={"include_deleted": True}
+        Comment, family["earlier"].id, execution_options={INCLUDE_DELETED: True}
     ).delete_batch
     post_batch = soft_delete(session, [family["post"]]).id
     session.commit()
@@ -196,7 +196,7 @@ def test_delete_confirmation_says_what_goes_along_then_trashes_one_batch(
     assert client.post("/admin/user/trash-selected/", data=data).status_code == 302
     session.rollback()
     rows = [
-        session.get(model, family[key].id, execution_options={"include_deleted": True})
+        session.get(model, family[key].id, execution_options={INCLUDE_DELETED: True})
         for key, model in (("user", User), ("post", Post), ("kept", Comment))
     ]
     assert len({row.delete_batch for row in rows}) == 1

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from admin_app.columns import utc_now
 from admin_app.models import Post, Role, Tag
-from admin_app.models.types import utc_now
 from seeds.demo import seed_demo
 from tests.conftest import csrf_token
 from tests.factories import (

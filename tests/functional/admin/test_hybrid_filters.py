@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from admin_app.columns import utc_now
 from admin_app.models import Comment, Post, Role, Tag, Task, User
-from admin_app.models.types import utc_now
 from seeds.demo import seed_demo
 from tests.factories import TaskFactory
 from tests.functional.admin.pages import (

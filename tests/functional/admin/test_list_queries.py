@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from admin_app.columns import utc_now
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
-from admin_app.models.types import utc_now
 from tests.factories import (
     CommentFactory,
     PostFactory,

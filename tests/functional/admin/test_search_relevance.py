@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from admin_app.columns import utc_now
 from admin_app.models import Role
-from admin_app.models.types import utc_now
 from tests.factories import PostFactory
 from tests.functional.admin.pages import get_page, listed, sort_params
 

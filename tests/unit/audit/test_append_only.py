@@ -11,8 +11,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from admin_app.audit import prune_older_than
+from admin_app.columns import utc_now, uuid7
 from admin_app.models import AuditEntry
-from admin_app.models.types import utc_now, uuid7
 from tests.factories import TagFactory
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from admin_app.models import AuditEntry, Tag
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from tests.factories import TagFactory
 
 

@@ -19,7 +19,7 @@ from admin_app.models import (
     Task,
     User,
 )
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import batch_records, purge, restore, soft_delete
 from tests.factories import (
     CommentFactory,

@@ -7,12 +7,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from admin_app.columns import utc_now, uuid7
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Post, Tag, Task, post_tags
 from admin_app.models.counts import model_counts
 from admin_app.models.events import slugify
-from admin_app.models.query import with_deleted
-from admin_app.models.types import utc_now, uuid7
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import soft_delete
 from tests.factories import PostFactory, TagFactory, UserFactory
 

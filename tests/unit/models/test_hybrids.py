@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import not_, select
 
+from admin_app.columns import utc_now
 from admin_app.models import Comment, Post, Profile, Tag, Task, User
-from admin_app.models.query import with_deleted
-from admin_app.models.types import utc_now
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import soft_delete
 from seeds.demo import seed_demo
 from tests.factories import (

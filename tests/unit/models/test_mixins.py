@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from admin_app.columns import utc_now, uuid7
 from admin_app.models import Post, Profile, Tag, Task, User
-from admin_app.models.query import with_deleted
-from admin_app.models.types import utc_now, uuid7
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import soft_delete
 from tests.factories import PostFactory, ProfileFactory, TagFactory, TaskFactory, UserFactory
 

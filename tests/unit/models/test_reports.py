@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, text
 
+from admin_app.columns import utc_now
 from admin_app.models import DOMAIN_MODELS, Post, Role
 from admin_app.models.reports import (
     activity_by_day,
@@ -10,7 +11,6 @@ from admin_app.models.reports import (
     recent_delete_batches,
     utc_day,
 )
-from admin_app.models.types import utc_now
 from admin_app.trash import soft_delete
 from tests.conftest import make_operator
 from tests.factories import CommentFactory, PostFactory, TaskFactory, UserFactory

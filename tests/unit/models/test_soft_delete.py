@@ -2,7 +2,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import lazyload
 
 from admin_app.models import Comment, Post, Tag, Task, User
-from admin_app.models.query import active, only_deleted, with_deleted
+from admin_app.soft_delete import INCLUDE_DELETED, active, only_deleted, with_deleted
 from admin_app.trash import soft_delete
 from tests.factories import CommentFactory, PostFactory, TagFactory, TaskFactory, UserFactory
 
@@ -33,7 +33,7 @@ def test_get_in_a_new_session_returns_none_and_bypass_finds_it(session):
     post_id = post.id
     session.expunge_all()
     assert session.get(Post, post_id) is None
-    found = session.get(Post, post_id, execution_options={"include_deleted": True})
+    found = session.get(Post, post_id, execution_options={INCLUDE_DELETED: True})
     assert found is not None
     assert found.deleted_at is not None
 
@@ -44,7 +44,7 @@ def test_many_to_one_from_identity_map_hides_trashed_parent(session):
     task_id, post_id = task.id, task.post_id
     session.expunge_all()
     # The trashed post sits in the identity map; a lazy many-to-one load looks there first.
-    assert session.get(Post, post_id, execution_options={"include_deleted": True})
+    assert session.get(Post, post_id, execution_options={INCLUDE_DELETED: True})
     loaded = session.scalars(
         select(Task).where(Task.id == task_id).options(lazyload(Task.post))
     ).one()

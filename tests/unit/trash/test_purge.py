@@ -3,9 +3,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from admin_app.columns import utc_now
 from admin_app.models import Comment, Post, Tag, post_tags
-from admin_app.models.query import with_deleted
-from admin_app.models.types import utc_now
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import purge, purge_older_than, soft_delete
 from tests.factories import CommentFactory, PostFactory, TagFactory
 

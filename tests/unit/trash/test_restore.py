@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select
 
 from admin_app.models import Comment, Post, User
-from admin_app.models.query import with_deleted
+from admin_app.soft_delete import with_deleted
 from admin_app.trash import RestoreBlocked, plan_restore, restore, soft_delete
 from tests.factories import CommentFactory, PostFactory, ProfileFactory, UserFactory
 

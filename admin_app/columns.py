@@ -1,4 +1,7 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types, defaults and SQL functions that behave the same on SQLite and PostgreSQL.
+
+Below the models and soft delete on purpose: it imports nothing of the app.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,11 @@ from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy_utils import UUIDType
+
+# Stored as native uuid on PostgreSQL and CHAR(32) on SQLite; accepts the string ids
+# Flask-Admin passes around.
+UUID = UUIDType(binary=False)
 
 _uuid7_lock = threading.Lock()
 _uuid7_last = 0

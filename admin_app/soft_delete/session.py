@@ -8,8 +8,10 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import attributes
 from sqlalchemy.orm.base import PassiveFlag
 
+from admin_app.soft_delete.scoping import includes_deleted
 
-class ScopedSession(FlaskSession):
+
+class SoftDeleteSession(FlaskSession):
     """Session whose identity-map look-ups never hand out a soft-deleted row.
 
     ``Session.get`` and many-to-one lazy loads find objects in the identity map without SQL,
@@ -23,13 +25,12 @@ class ScopedSession(FlaskSession):
     ) -> Any:
         found = super()._identity_lookup(mapper, primary_key_identity, **kw)
         passive = kw.get("passive", PassiveFlag.PASSIVE_OFF)
-        options = kw.get("execution_options") or {}
         if (
             found is None
             or not isinstance(found, mapper.class_)
             or "deleted_at" not in mapper.columns
             or not passive & PassiveFlag.SQL_OK
-            or options.get("include_deleted")
+            or includes_deleted(kw.get("execution_options"))
         ):
             return found
         state = attributes.instance_state(found)
