@@ -1,24 +1,23 @@
-"""Engine options from settings, SQLite pragmas, and the start-up reachability check."""
+"""The engine from settings, its pool and the pool's monitor, SQLite pragmas, reachability."""
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from admin_app.config import ConfigError, Settings, mask_url
 from admin_app.extensions import db, migrate
-from admin_app.pool.timed_pool import TimedQueuePool
+from admin_app.pool import PoolMonitor, TimedQueuePool, application_name, pool_capacity
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+_MONITOR_KEY = "admin_app.pool_monitor"
 
 
 def engine_options(settings: Settings, instance_path: Path) -> tuple[str, dict[str, Any]]:
@@ -41,11 +40,9 @@ def engine_options(settings: Settings, instance_path: Path) -> tuple[str, dict[s
         return url.render_as_string(hide_password=False), options
     options.update(pooled)
     if url.get_backend_name() == "postgresql":
-        # One application_name per process, so the server view tells instances apart.
-        app_name = f"admin_app@{socket.gethostname()}:{os.getpid()}"
         options["connect_args"] = {
             "connect_timeout": cfg["connect_timeout"],
-            "application_name": app_name[:63],
+            "application_name": application_name(),
         }
     return url.render_as_string(hide_password=False), options
 
@@ -59,7 +56,8 @@ def _sqlite_under_instance(url: Any, instance_path: Path) -> Any:
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Bind the database and migrations to the app; install the SQLite pragmas."""
+    """Bind the database and migrations to the app; install the SQLite pragmas and the
+    pool monitor."""
     url, options = engine_options(settings, Path(app.instance_path))
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
@@ -68,6 +66,13 @@ def init_app(app: Flask, settings: Settings) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        threads = settings["server"]["threads"]
+        app.extensions[_MONITOR_KEY] = PoolMonitor(db.engine, threads=threads)
+
+
+def pool_monitor(app: Flask | None = None) -> PoolMonitor:
+    """The monitor of the app's pool (the current app's by default)."""
+    return (app or current_app).extensions[_MONITOR_KEY]  # type: ignore[no-any-return]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
@@ -93,7 +98,7 @@ def check_reachable(engine: Engine) -> None:
 def warn_if_pool_small(settings: Settings) -> str | None:
     """Say so when waitress threads could wait for connections; return the warning."""
     cfg, threads = settings["database"], settings["server"]["threads"]
-    capacity = cfg["pool_size"] + max(cfg["max_overflow"], 0)
+    capacity = pool_capacity(cfg["pool_size"], cfg["max_overflow"])
     if cfg["max_overflow"] == -1 or capacity >= threads:
         return None
     message = (

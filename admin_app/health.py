@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
+
+from admin_app.database import pool_monitor
 
 
 def init_app(app: Flask) -> None:
@@ -19,7 +21,7 @@ def healthz() -> Response:
 
 def readyz() -> tuple[Response, int]:
     """Ready when the database answers within a second and the pool is not exhausted."""
-    monitor = current_app.extensions["admin_app.pool"]
+    monitor = pool_monitor()
     try:
         with monitor.monitor.connect() as connection:
             connection.execute(text("SELECT 1"))

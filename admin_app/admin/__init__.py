@@ -9,10 +9,11 @@ from flask_admin.theme import Bootstrap4Theme
 from admin_app.admin.audit_views import AuditView
 from admin_app.admin.dashboard import DashboardView
 from admin_app.admin.operators import OperatorView
-from admin_app.admin.pool_view import PoolView, init_monitor
+from admin_app.admin.pool_view import PoolView
 from admin_app.admin.recycle_bin import RecycleBinView
 from admin_app.admin.trash_views import trash_view_for
 from admin_app.admin.views import CONTENT_VIEWS
+from admin_app.auth import load_operator_outside_the_pool
 from admin_app.extensions import db
 from admin_app.models import AuditEntry
 
@@ -45,5 +46,6 @@ def init_app(app: Flask) -> None:
     )
     console.add_view(PoolView(name="Connection pool", category="System", endpoint="pool"))
     console.add_view(OperatorView(OperatorView.model_class, db, category="System"))
-    init_monitor(app)
+    # The panel must answer while the app's pool is exhausted, its sign-in check included.
+    load_operator_outside_the_pool(app, "pool")
     app.extensions["admin_app.console"] = console

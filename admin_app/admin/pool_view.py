@@ -4,28 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify
+from flask import jsonify
 from flask_admin import BaseView, expose
 from werkzeug.wrappers import Response
 
 from admin_app.admin.base import SecureModelView
 from admin_app.auth.roles import current_operator, has_role
-from admin_app.config import settings_of
-from admin_app.extensions import db
+from admin_app.database import pool_monitor as monitor
 from admin_app.models import Role
-from admin_app.pool import PoolMonitor
-
-MONITOR_KEY = "admin_app.pool"
-
-
-def init_monitor(app: Flask) -> None:
-    with app.app_context():
-        threads = settings_of(app)["server"]["threads"]
-        app.extensions[MONITOR_KEY] = PoolMonitor(db.engine, threads=threads)
-
-
-def monitor() -> PoolMonitor:
-    return current_app.extensions[MONITOR_KEY]  # type: ignore[no-any-return]
 
 
 class PoolView(BaseView):

@@ -9,10 +9,13 @@ from sqlalchemy.orm import Session
 
 from admin_app.auth import views
 from admin_app.auth.roles import current_operator, role_required
+from admin_app.database import pool_monitor
 from admin_app.extensions import db, login_manager
 from admin_app.models import Operator
 
-__all__ = ["current_operator", "init_app", "role_required"]
+__all__ = ["current_operator", "init_app", "load_operator_outside_the_pool", "role_required"]
+# Blueprints whose requests load the signed-in operator over the pool monitor's connection.
+_OUTSIDE_POOL_KEY = "AUTH_OUTSIDE_POOL_BLUEPRINTS"
 
 
 def init_app(app: Flask) -> None:
@@ -24,7 +27,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
 
 
-POOL_PANEL = "/admin/pool/"
+def load_operator_outside_the_pool(app: Flask, blueprint: str) -> None:
+    """Requests to ``blueprint`` check the sign-in over the monitor's own connection, so they
+    answer while every connection of the app's pool is taken."""
+    app.config.setdefault(_OUTSIDE_POOL_KEY, set()).add(blueprint)
 
 
 @login_manager.user_loader
@@ -33,17 +39,14 @@ def _load_operator(operator_id: str) -> Operator | None:
         key = uuid.UUID(operator_id)
     except (ValueError, TypeError):
         return None
-    if request.path.startswith(POOL_PANEL):
+    if request.blueprint in current_app.config.get(_OUTSIDE_POOL_KEY, ()):
         return _load_outside_the_pool(key)
     operator = db.session.get(Operator, key)
     return operator if operator and operator.is_active else None
 
 
 def _load_outside_the_pool(key: uuid.UUID) -> Operator | None:
-    # The pool panel must answer while the app's pool is exhausted: its sign-in check goes
-    # through the monitor engine's own connection.
-    monitor = current_app.extensions["admin_app.pool"].monitor
-    with Session(monitor, expire_on_commit=False) as session:
+    with Session(pool_monitor().monitor, expire_on_commit=False) as session:
         operator = session.get(Operator, key)
         if operator is not None:
             session.expunge(operator)

@@ -1,99 +1,20 @@
-"""Live connection-pool figures: a collector fed by pool events, the server's view, a verdict."""
+"""Live connection-pool figures: a collector fed by pool events, the server's view, a verdict.
 
-from __future__ import annotations
-
-import os
-import socket
-from typing import Any
-
-from sqlalchemy import Engine, event
+Infrastructure beside the database layer: nothing here imports Flask or the web layer.
+"""
 
 from admin_app.pool.collector import PoolCollector, holder, pool_state
-from admin_app.pool.server import monitor_engine, server_view
+from admin_app.pool.monitor import PoolMonitor
+from admin_app.pool.server import application_name
 from admin_app.pool.timed_pool import TimedQueuePool
-from admin_app.pool.verdict import verdict
+from admin_app.pool.verdict import pool_capacity
 
-__all__ = ["PoolCollector", "PoolMonitor", "TimedQueuePool", "holder", "pool_state"]
-
-
-class PoolMonitor:
-    """Everything the pool panel shows, for one engine."""
-
-    def __init__(self, engine: Engine, *, threads: int) -> None:
-        self.engine = engine
-        self.threads = threads
-        self.collector = PoolCollector()
-        if isinstance(engine.pool, TimedQueuePool):
-            engine.pool.collector = self.collector
-        app_name = f"admin_app@{socket.gethostname()}:{os.getpid()}"
-        self.monitor = monitor_engine(engine.url, app_name)
-        _listen(engine, self.collector)
-
-    def capacity(self) -> int:
-        pool = self.engine.pool
-        size = pool.size() if hasattr(pool, "size") else 1
-        overflow = getattr(pool, "_max_overflow", 0)
-        return size + max(overflow, 0)
-
-    def stats(self) -> dict[str, Any]:
-        """The JSON of /admin/pool/stats.json; touches no pooled connection."""
-        pool = self.engine.pool
-        self.collector.sample(pool)
-        state = pool_state(pool)
-        waits = self.collector.wait_figures()
-        held = self.collector.held_connections()
-        samples = self.collector.recent_samples()
-        return {
-            **state,
-            "capacity": self.capacity(),
-            "threads": self.threads,
-            "counters": dict(self.collector.counters),
-            "waits": waits,
-            "held": held,
-            "samples": samples,
-            "settings": _settings(pool),
-            "verdict": verdict(
-                capacity=self.capacity(),
-                threads=self.threads,
-                state=state,
-                waits=waits,
-                held=held,
-                samples=samples,
-            ),
-        }
-
-    def server(self) -> dict[str, Any]:
-        return server_view(self.monitor)
-
-
-def _settings(pool: Any) -> dict[str, Any]:
-    return {
-        "pool_class": type(pool).__name__,
-        "size": pool.size() if hasattr(pool, "size") else None,
-        "max_overflow": getattr(pool, "_max_overflow", None),
-        "timeout": getattr(pool, "_timeout", None),
-        "recycle": getattr(pool, "_recycle", None),
-        "pre_ping": getattr(pool, "_pre_ping", None),
-        "lifo": getattr(getattr(pool, "_pool", None), "use_lifo", None),
-    }
-
-
-def _listen(engine: Engine, collector: PoolCollector) -> None:
-    event.listen(engine, "connect", lambda *a: collector.count("connect"))
-    event.listen(
-        engine, "checkout", lambda dbapi, record, proxy: collector.checked_out(record, engine.pool)
-    )
-    event.listen(engine, "checkin", lambda dbapi, record: collector.checked_in(record, engine.pool))
-    event.listen(
-        engine, "invalidate", lambda dbapi, record, exc: _gone(collector, "invalidate", record)
-    )
-    event.listen(
-        engine, "soft_invalidate", lambda dbapi, record, exc: collector.count("soft_invalidate")
-    )
-    event.listen(engine, "reset", lambda dbapi, record, state: collector.count("reset"))
-    event.listen(engine, "close", lambda dbapi, record: _gone(collector, "close", record))
-
-
-def _gone(collector: PoolCollector, name: str, record: Any) -> None:
-    collector.count(name)
-    collector.forget(record)
+__all__ = [
+    "PoolCollector",
+    "PoolMonitor",
+    "TimedQueuePool",
+    "application_name",
+    "holder",
+    "pool_capacity",
+    "pool_state",
+]

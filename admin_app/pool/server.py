@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,12 @@ PG_SESSIONS = text("""
     WHERE datname = current_database() AND backend_type = 'client backend'
     GROUP BY 1, 2 ORDER BY 1, 2
 """)
+
+
+def application_name() -> str:
+    """How this process names its connections (``admin_app@host:pid``), so the server view
+    tells instances apart."""
+    return f"admin_app@{socket.gethostname()}:{os.getpid()}"[:63]
 
 
 def monitor_engine(url: Any, app_name: str) -> Engine:

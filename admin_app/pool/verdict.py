@@ -7,6 +7,11 @@ from typing import Any
 HELD_TOO_LONG_S = 30
 
 
+def pool_capacity(pool_size: int, max_overflow: int) -> int:
+    """Connections the pool can hand out at once (an unlimited overflow, -1, counts as 0)."""
+    return pool_size + max(max_overflow, 0)
+
+
 def verdict(
     *,
     capacity: int,

@@ -23,6 +23,7 @@ from flask import Flask, jsonify
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from admin_app.database import pool_monitor
 from admin_app.extensions import db
 from admin_app.models import Role
 from admin_app.pool import pool_state
@@ -116,7 +117,7 @@ def served() -> Iterator[tuple[Flask, int]]:
         yield app, port
     with app.app_context():
         db.engine.dispose()
-        app.extensions["admin_app.pool"].monitor.dispose()
+        pool_monitor(app).monitor.dispose()
 
 
 def _p99(values: list[float]) -> float:
@@ -218,7 +219,7 @@ def test_a_quiet_second_after_a_short_checkout_is_charted_idle(served: tuple[Fla
     all of T + 1, so the sample the panel charts for T + 1 must say 0 in use.
     """
     app, _ = served
-    monitor = app.extensions["admin_app.pool"]
+    monitor = pool_monitor(app)
     with app.app_context():
         engine = db.engine
     time.sleep(1.05 - time.time() % 1)  # just after a second starts: nothing sampled yet

@@ -6,6 +6,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from admin_app.database import pool_monitor
 from admin_app.extensions import db
 from admin_app.models import Role
 from tests.conftest import make_app, make_operator, sign_in
@@ -94,7 +95,7 @@ def test_a_held_connection_names_the_request_holding_it(tmp_path):
 
     def hold() -> object:
         db.session.execute(text("SELECT 1"))  # the session keeps its connection until teardown
-        return {"held": app.extensions["admin_app.pool"].stats()["held"]}
+        return {"held": pool_monitor(app).stats()["held"]}
 
     app.add_url_rule("/hold-a-connection", "hold", hold)
     with app.app_context():

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 
+from admin_app.database import pool_monitor
 from admin_app.extensions import db
 from admin_app.models import Role
 from tests.conftest import make_app, make_operator, postgres_url
@@ -58,7 +59,7 @@ def two_processes() -> Iterator[list[tuple[int, int]]]:
         make_operator("viewer", Role.VIEWER)
         db.session.remove()
         db.engine.dispose()
-        app.extensions["admin_app.pool"].monitor.dispose()
+        pool_monitor(app).monitor.dispose()
     processes: list[tuple[subprocess.Popen[bytes], int]] = []
     try:
         for _ in range(2):
