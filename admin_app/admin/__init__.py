@@ -6,13 +6,13 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from admin_app.admin.audit_views import AuditView
-from admin_app.admin.dashboard import DashboardView
-from admin_app.admin.operators import OperatorView
-from admin_app.admin.pool_view import PoolView
-from admin_app.admin.recycle_bin import RecycleBinView
-from admin_app.admin.trash_views import trash_view_for
-from admin_app.admin.views import CONTENT_VIEWS
+from admin_app.admin.views.audit import AuditView
+from admin_app.admin.views.content import CONTENT_VIEWS
+from admin_app.admin.views.dashboard import DashboardView
+from admin_app.admin.views.operators import OperatorView
+from admin_app.admin.views.pool import PoolView
+from admin_app.admin.views.recycle_bin import RecycleBinView
+from admin_app.admin.views.trash import trash_view_for
 from admin_app.auth import load_operator_outside_the_pool
 from admin_app.extensions import db
 from admin_app.models import AuditEntry

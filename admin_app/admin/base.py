@@ -10,6 +10,7 @@ from flask_admin.model import typefmt
 from flask_wtf import FlaskForm
 
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
+from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
 from admin_app.auth.roles import current_operator, has_role
 from admin_app.extensions import db
@@ -52,7 +53,7 @@ def without_fields(form_class: Any, names: tuple[str, ...]) -> Any:
     return form_class
 
 
-class SecureModelView(ListBehaviour):
+class SecureModelView(ListBehaviour, ExportBehaviour):
     """Signed-in operators read; editors write; delete moves to the trash."""
 
     model_class: Any = None

@@ -1,30 +1,22 @@
-"""List pages every console view shares: hybrid filters and sorting, eager loading,
-full-text search and a capped, streamed, formula-safe CSV export."""
+"""List pages every console view shares: hybrid filters and sorting, eager loading and
+full-text search."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import literal_column, select
 
-from admin_app.admin import listing
-from admin_app.admin.export import neutralise
+from admin_app.admin import loading
 from admin_app.admin.filters import hybrid_filters
 from admin_app.admin.hybrids import hybrid_expression, hybrid_names
-from admin_app.audit import record
 from admin_app.extensions import db
-from admin_app.models import Action
 from admin_app.models.search import ranked_matches, searchable_columns
 
 
 class ListBehaviour(ModelView):
-    export_max_rows = 10_000
-    export_types = ["csv"]
-    # Export writes raw values: HTML-escaping list formatters would put entities into cells.
-    column_formatters_export: dict[str, Any] = {}
-
     # Hybrids: every one is a list column, a filter and a sort key.
     def get_list_columns(self) -> list[tuple[str, str]]:
         columns = super().get_list_columns()
@@ -65,20 +57,16 @@ class ListBehaviour(ModelView):
 
     # Loading: related objects and hybrid values come with the page, not per row.
     def scaffold_auto_joins(self) -> list[Any]:
-        return []  # listing.eager_options loads what the columns show, collections included
+        return []  # loading.eager_options loads what the columns show, collections included
 
     def get_list(self, *args: Any, execute: bool = True, **kwargs: Any) -> Any:
         count, query = super().get_list(*args, execute=False, **kwargs)
-        query, hybrids = listing.prepare(query, self.model, self._column_keys(self._list_columns))
-        return count, listing.fetch(query, hybrids) if execute else query
+        query, hybrids = loading.prepare(query, self.model, loading.column_keys(self._list_columns))
+        return count, loading.fetch(query, hybrids) if execute else query
 
     def _get_field_value(self, model: Any, name: Any) -> Any:
-        selected, value = listing.selected_value(model, name)
+        selected, value = loading.selected_value(model, name)
         return value if selected else super()._get_field_value(model, name)
-
-    @staticmethod
-    def _column_keys(columns: list[tuple[Any, str]]) -> list[str]:
-        return [str(name) for name, _ in columns]
 
     # Search: full-text for models that declare __searchable__, LIKE for the rest.
     def init_search(self) -> bool:
@@ -109,38 +97,3 @@ class ListBehaviour(ModelView):
         if count_query is not None:
             count_query = count_query.filter(matches)
         return query, count_query, joins, count_joins
-
-    # Export: the list's columns, filters, search and sort; streamed and capped.
-    def get_export_columns(self) -> list[tuple[str, str]]:
-        if self.column_export_list:
-            return super().get_export_columns()
-        excluded = set(self.column_export_exclude_list or ())
-        return [column for column in self._list_columns if column[0] not in excluded]
-
-    def get_export_value(self, model: Any, name: Any) -> Any:
-        return neutralise(super().get_export_value(model, name))
-
-    def _export_data(self) -> tuple[int | None, Any]:
-        args = self._get_list_extra_args()
-        sort = self._get_column_by_idx(args.sort)
-        page = (0, sort[0] if sort else None, args.sort_desc, args.search, args.filters)
-        count, query = ModelView.get_list(
-            self, *page, execute=False, page_size=self.export_max_rows
-        )
-        columns = self._column_keys(self._export_columns)
-        query, hybrids = listing.prepare(query, self.model, columns)
-        self._audit_export(count)
-        return count, listing.stream(query, hybrids)
-
-    def _audit_export(self, count: int | None) -> None:
-        # Recorded before the rows stream: who took which rows out, with the filters used.
-        rows = min(count or 0, self.export_max_rows)
-        used = {key: value for key, value in request.args.items() if key != "csrf_token"}
-        record(
-            db.session,
-            Action.EXPORT,
-            entity_type=self.model.__name__.lower(),
-            entity_repr=f"{rows} rows as CSV",
-            changes={"query": [None, used], "rows": [None, rows]},
-        )
-        db.session.commit()

@@ -15,6 +15,11 @@ HYBRID_VALUES = "_console_hybrid_values"
 EXPORT_CHUNK_ROWS = 500
 
 
+def column_keys(columns: list[tuple[Any, str]]) -> list[str]:
+    """The names of Flask-Admin's ``(name, label)`` column pairs."""
+    return [str(name) for name, _ in columns]
+
+
 def shown_hybrids(model: type, columns: Iterable[str]) -> list[str]:
     hybrids = hybrid_names(model)
     return [name for name in columns if name in hybrids]
