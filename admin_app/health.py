@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from admin_app.auth.roles import public
 from admin_app.database import pool_monitor
 
 
@@ -15,10 +16,12 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/readyz", "readyz", readyz)
 
 
+@public
 def healthz() -> Response:
     return jsonify(status="ok")
 
 
+@public
 def readyz() -> tuple[Response, int]:
     """Ready when the database answers within a second and the pool is not exhausted."""
     monitor = pool_monitor()

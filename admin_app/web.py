@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.wrappers import Response
 
 from admin_app import pool
+from admin_app.auth.roles import public
 from admin_app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_refused)
     app.register_error_handler(PoolTimeout, _pool_exhausted)
-    app.add_url_rule("/", "index", lambda: redirect("/admin/"))
+    app.add_url_rule("/", "index", public(lambda: redirect("/admin/")))
 
 
 def _remember_request() -> None:

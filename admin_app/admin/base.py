@@ -1,36 +1,24 @@
-"""The base every console view uses: sign-in, roles, CSRF forms, soft delete, system fields."""
+"""The base every console model view uses: access, CSRF forms, system fields, list and export."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash
 from flask_admin.model import typefmt
 from flask_wtf import FlaskForm
 
+from admin_app.admin.access import AccessMixin
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
-from admin_app.auth.roles import current_operator, has_role
+from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
 from admin_app.models import Role
 from admin_app.trash import soft_delete
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
-# Flask-Admin view functions that change data, and the role each needs.
-WRITE_ENDPOINTS = {
-    "create_view": Role.EDITOR,
-    "edit_view": Role.EDITOR,
-    "delete_view": Role.EDITOR,
-    "action_view": Role.EDITOR,
-    "export": Role.EDITOR,
-    "ajax_update": Role.EDITOR,
-    "delete_confirm": Role.EDITOR,
-    "trash_selected": Role.EDITOR,
-    "revert": Role.EDITOR,
-    "purge_selected": Role.ADMIN,
-}
 
 
 def _utc_minutes(view: Any, value: datetime, name: str) -> str:
@@ -53,11 +41,22 @@ def without_fields(form_class: Any, names: tuple[str, ...]) -> Any:
     return form_class
 
 
-class SecureModelView(ListBehaviour, ExportBehaviour):
-    """Signed-in operators read; editors write; delete moves to the trash."""
+class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
+    """Signed-in operators read; editors write."""
 
     model_class: Any = None
-    required_role = Role.VIEWER
+    # Flask-Admin's own endpoints; a view's added endpoints declare theirs with @requires.
+    library_endpoint_roles = {
+        "index_view": Role.VIEWER,
+        "details_view": Role.VIEWER,
+        "ajax_lookup": Role.VIEWER,
+        "create_view": Role.EDITOR,
+        "edit_view": Role.EDITOR,
+        "delete_view": Role.EDITOR,
+        "action_view": Role.EDITOR,
+        "export": Role.EDITOR,
+        "ajax_update": Role.EDITOR,
+    }
     form_base_class = FlaskForm  # CSRFProtect checks the token; SecureForm would double it.
     model_form_converter = ConsoleModelConverter
     filter_converter = ConsoleFilterConverter()
@@ -72,15 +71,11 @@ class SecureModelView(ListBehaviour, ExportBehaviour):
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS
 
-    @property
-    def can_create(self) -> bool:  # type: ignore[override]
-        return has_role(max(self.required_role, Role.EDITOR, key=lambda r: r.rank))
-
-    can_edit = can_delete = can_create
-
-    @property
-    def can_export(self) -> bool:  # type: ignore[override]
-        return has_role(Role.EDITOR)
+    # What the page offers follows the roles: a viewer sees no create, edit or delete button.
+    can_create = property(lambda self: self.allows("create_view"))
+    can_edit = property(lambda self: self.allows("edit_view"))
+    can_delete = property(lambda self: self.allows("delete_view"))
+    can_export = property(lambda self: self.allows("export"))
 
     # Whatever a view lists in form_columns, a posted system field has no field to land in.
     def get_form(self) -> Any:
@@ -88,23 +83,6 @@ class SecureModelView(ListBehaviour, ExportBehaviour):
 
     def get_list_form(self) -> Any:
         return without_fields(super().get_list_form(), protected_fields(self.model))
-
-    def is_accessible(self) -> bool:
-        return has_role(self.required_role)
-
-    def inaccessible_callback(self, name: Any, **kwargs: Any) -> Any:
-        if current_operator() is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return abort(403)
-
-    def _handle_view(self, name: str, **kwargs: Any) -> Any:
-        refused = super()._handle_view(name, **kwargs)
-        if refused is not None:
-            return refused
-        needed = WRITE_ENDPOINTS.get(name)
-        if needed and not has_role(needed):
-            return abort(403)
-        return None
 
     def delete_model(self, model: Any) -> bool:
         operator = current_operator()

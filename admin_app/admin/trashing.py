@@ -10,8 +10,10 @@ from flask_admin.actions import action
 from flask_admin.model.template import DeleteRowAction, LinkRowAction
 from werkzeug.wrappers import Response
 
+from admin_app.admin.access import requires
 from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
+from admin_app.models import Role
 from admin_app.trash import preview_cascade, soft_delete
 
 
@@ -42,10 +44,12 @@ class TrashingMixin:
         return [r for r in (self.get_one(i) for i in ids) if r is not None]  # type: ignore[attr-defined]
 
     @expose("/delete-confirm/")
+    @requires(Role.EDITOR)
     def delete_confirm(self) -> Any:
         return self._confirm(request.args.getlist("id"))
 
     @action("delete", "Move to trash…")
+    @requires(Role.EDITOR)
     def action_delete(self, ids: list[str]) -> Any:
         return self._confirm(ids)
 
@@ -63,6 +67,7 @@ class TrashingMixin:
         )
 
     @expose("/trash-selected/", methods=["POST"])
+    @requires(Role.EDITOR)
     def trash_selected(self) -> Response:
         records = self._records(request.form.getlist("rowid"))
         if records:

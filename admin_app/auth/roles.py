@@ -6,12 +6,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import jsonify
+from flask import Flask, jsonify
 from flask_login import current_user
 
 from admin_app.models import Operator, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The attribute that carries a route's declared role; PUBLIC marks routes open to anyone.
+REQUIRED_ROLE = "required_role"
+PUBLIC = "public"
 
 
 def current_operator() -> Operator | None:
@@ -23,6 +26,31 @@ def current_operator() -> Operator | None:
 def has_role(needed: Role) -> bool:
     operator = current_operator()
     return operator is not None and operator.has_role(needed)
+
+
+def higher(first: Role, second: Role) -> Role:
+    return first if first.rank >= second.rank else second
+
+
+def public(view: F) -> F:
+    """Declare a route open to anyone, signed in or not."""
+    setattr(view, REQUIRED_ROLE, PUBLIC)
+    return view
+
+
+def declared_role(app: Flask, endpoint: str) -> Role | str | None:
+    """The role a route declares (``PUBLIC`` for open ones), or None when it declares none.
+
+    Console views answer for their endpoints; other routes carry the declaration made by
+    ``role_required`` or ``public``. Static files are public by design.
+    """
+    view = app.view_functions.get(endpoint)
+    owner = getattr(view, "__self__", None)
+    if hasattr(owner, "declared_role"):
+        return owner.declared_role(view.__name__)  # type: ignore[union-attr]
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    return getattr(view, REQUIRED_ROLE, None)
 
 
 def role_required(needed: Role) -> Callable[[F], F]:
@@ -37,6 +65,7 @@ def role_required(needed: Role) -> Callable[[F], F]:
                 return jsonify(error=f"the {needed.value} role is required"), 403
             return view(*args, **kwargs)
 
+        setattr(wrapped, REQUIRED_ROLE, needed)
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -12,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin_app.audit import record
-from admin_app.auth.roles import current_operator
+from admin_app.auth.roles import current_operator, public
 from admin_app.columns import utc_now
 from admin_app.extensions import db
 from admin_app.models import Action, Operator
@@ -41,6 +41,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login() -> str | Response:
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
@@ -77,6 +78,7 @@ def _audit_sign_in(action: Action, username: str, operator: Operator | None) -> 
 
 
 @bp.route("/logout", methods=["POST"])
+@public
 def logout() -> Response:
     LogoutForm()  # CSRFProtect has checked the token before we get here.
     operator = current_operator()

@@ -1,6 +1,7 @@
 """Every URL rule of the app, for every role: who gets in, and that POSTs need the CSRF token.
 
-A new route that is not in POLICY fails test_every_route_has_a_policy: decide who may use it.
+Roles are read from the views' own declarations (``@requires``, ``role_required``, ``public``):
+a route that declares none fails test_every_route_declares_who_may_use_it.
 """
 
 from __future__ import annotations
@@ -9,64 +10,41 @@ import uuid
 from typing import Any
 
 import pytest
+from flask_admin import BaseView, expose
 from sqlalchemy import func, select
 
+from admin_app.admin.access import AccessMixin, requires
+from admin_app.auth.roles import PUBLIC, declared_role
+from admin_app.database import pool_monitor
+from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Operator, Role
 from admin_app.soft_delete import with_deleted
 from seeds.demo import seed_demo
-from tests.conftest import csrf_token, make_operator, sign_in
+from tests.conftest import csrf_token, make_app, make_operator, sign_in
 
-ANYONE = "anyone"
 CONTENT = ("user", "profile", "post", "tag", "comment", "task")
-READ = ("index_view", "details_view", "ajax_lookup")
-WRITE = (
-    "create_view",
-    "edit_view",
-    "delete_view",
-    "action_view",
-    "export",
-    "ajax_update",
-    "delete_confirm",
-    "trash_selected",
-)
-
-
-def _policy() -> dict[str, Role | str]:
-    policy: dict[str, Role | str] = {
-        "static": ANYONE,
-        "admin.static": ANYONE,
-        "index": ANYONE,
-        "healthz": ANYONE,
-        "readyz": ANYONE,
-        "auth.login": ANYONE,
-        "auth.logout": ANYONE,
-        "admin.index": Role.VIEWER,
-        "api.list_records": Role.VIEWER,
-        "trash.index": Role.VIEWER,
-        "trash.batch": Role.VIEWER,
-        "trash.preview": Role.VIEWER,
-        "pool.index": Role.VIEWER,
-        "pool.stats": Role.VIEWER,
-        "trash.restore": Role.EDITOR,
-        "trash.purge": Role.ADMIN,
-        "trash.retention": Role.ADMIN,
-    }
-    for name in CONTENT:
-        for view in (name, f"{name}_trash"):
-            policy.update({f"{view}.{ep}": Role.VIEWER for ep in READ})
-            policy.update({f"{view}.{ep}": Role.EDITOR for ep in WRITE})
-        policy[f"{name}_trash.purge_selected"] = Role.ADMIN
-    for ep in (*READ, *WRITE):
-        policy[f"operator.{ep}"] = Role.ADMIN
-    policy.update(
-        {f"audit.{ep}": Role.VIEWER for ep in (*READ, "record", "history", "transaction")}
-    )
-    policy.update({f"audit.{ep}": Role.EDITOR for ep in (*WRITE, "revert")})
-    return policy
-
-
-POLICY = _policy()
 ROLES = (None, Role.VIEWER, Role.EDITOR, Role.ADMIN)
+# What the product promises, whatever the views declare: checked against the declarations.
+PROMISED = {
+    "auth.login": PUBLIC,
+    "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    "admin.index": Role.VIEWER,
+    "api.list_records": Role.VIEWER,
+    "pool.stats": Role.VIEWER,
+    "trash.restore": Role.EDITOR,
+    "trash.purge": Role.ADMIN,
+    "trash.retention": Role.ADMIN,
+    "audit.revert": Role.EDITOR,
+    **{f"{name}.create_view": Role.EDITOR for name in CONTENT},
+    **{f"{name}.delete_confirm": Role.EDITOR for name in CONTENT},
+    **{f"{name}_trash.purge_selected": Role.ADMIN for name in CONTENT},
+}
+
+
+def _policy(app: Any) -> dict[str, Role | str | None]:
+    """Every URL rule's declared role, read from the views and routes themselves."""
+    return {rule.endpoint: declared_role(app, rule.endpoint) for rule in app.url_map.iter_rules()}
 
 
 def _url(rule: Any) -> str:
@@ -94,9 +72,53 @@ def _routes(app: Any) -> list[tuple[str, str, str]]:
     return found
 
 
-def test_every_route_has_a_policy(app):
-    missing = {endpoint for endpoint, _, _ in _routes(app)} - set(POLICY)
-    assert missing == set(), f"routes without a role policy: {sorted(missing)}"
+def test_every_route_declares_who_may_use_it(app):
+    missing = sorted(endpoint for endpoint, role in _policy(app).items() if role is None)
+    assert missing == [], f"routes that declare no role: {missing}"
+
+
+def test_declarations_keep_the_promised_roles(app):
+    policy = _policy(app)
+    assert {endpoint: policy.get(endpoint) for endpoint in PROMISED} == PROMISED
+    for endpoint, role in policy.items():
+        if endpoint.startswith("operator.") or "purge" in endpoint:
+            assert role == Role.ADMIN, endpoint
+
+
+def test_nothing_a_viewer_may_use_changes_data(app):
+    for rule in app.url_map.iter_rules():
+        role = declared_role(app, rule.endpoint)
+        if "POST" in rule.methods and rule.endpoint not in ("auth.login", "auth.logout"):
+            assert role in (Role.EDITOR, Role.ADMIN), f"{rule.endpoint} accepts POST as {role}"
+
+
+class ForgetfulView(AccessMixin, BaseView):
+    @expose("/")
+    @requires(Role.VIEWER)
+    def index(self) -> str:
+        return "declared"
+
+    @expose("/forgot/")
+    def forgot(self) -> str:
+        return "nobody said who may see this"
+
+
+def test_an_endpoint_that_declares_no_role_is_refused_and_named(app):
+    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"])
+    other.test_client_class = app.test_client_class
+    other.extensions["admin_app.console"].add_view(ForgetfulView(endpoint="forgetful"))
+    assert declared_role(other, "forgetful.forgot") is None
+    assert declared_role(other, "forgetful.index") == Role.VIEWER
+    make_operator("admin-forgetful", Role.ADMIN)
+    client = other.test_client()
+    try:
+        assert sign_in(client, "admin-forgetful").status_code == 302
+        assert client.get("/admin/forgetful/").status_code == 200
+        assert client.get("/admin/forgetful/forgot/").status_code == 403
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+            pool_monitor(other).monitor.dispose()
 
 
 def _client_for(app: Any, role: Role | None) -> Any:
@@ -107,8 +129,10 @@ def _client_for(app: Any, role: Role | None) -> Any:
     return client
 
 
-def _allowed(needed: Role | str, role: Role | None) -> bool:
-    return needed == ANYONE or (role is not None and Role(role).rank >= Role(needed).rank)
+def _allowed(needed: Role | str | None, role: Role | None) -> bool:
+    if needed == PUBLIC:
+        return True
+    return needed is not None and role is not None and role.rank >= Role(needed).rank
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
@@ -116,11 +140,12 @@ def test_role_matrix(app, role):
     client = _client_for(app, role)
     token = csrf_token(client, "/login" if role is None else "/admin/")
     failures = []
+    policy = _policy(app)
     for endpoint, method, url in _routes(app):
         if endpoint == "auth.logout" or endpoint.endswith("static"):
             continue  # sign-out ends the session under test; static files are public by design
         status = _request(client, method, url, token)
-        needed = POLICY[endpoint]
+        needed = policy[endpoint]
         verdict = _judge(needed, role, status, url)
         if verdict:
             failures.append(f"{method} {url} as {role or 'anonymous'}: {status} ({verdict})")
@@ -133,7 +158,7 @@ def _request(client: Any, method: str, url: str, token: str) -> int:
     return int(client.post(url, data={"csrf_token": token}).status_code)
 
 
-def _judge(needed: Role | str, role: Role | None, status: int, url: str) -> str:
+def _judge(needed: Role | str | None, role: Role | None, status: int, url: str) -> str:
     if status >= 500:
         return "server error"
     if _allowed(needed, role):

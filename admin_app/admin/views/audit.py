@@ -11,10 +11,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
 from admin_app.audit.revert import MODELS, REVERTIBLE, RevertError, plan_revert, revert
 from admin_app.extensions import db
-from admin_app.models import AuditEntry
+from admin_app.models import AuditEntry, Role
 from admin_app.soft_delete import get_with_deleted
 
 FOLD_AT = 120  # characters; longer values are folded behind a toggle
@@ -104,6 +105,7 @@ class AuditView(SecureModelView):
         return entry
 
     @expose("/record/<entry_id>/")
+    @requires(Role.VIEWER)
     def record(self, entry_id: str) -> Response:
         """Go to the record now: live, in the trash, or (purged) the entry's own snapshot."""
         entry = self._entry(entry_id)
@@ -117,6 +119,7 @@ class AuditView(SecureModelView):
         return redirect(url_for(f"{endpoint}.details_view", id=found.id))
 
     @expose("/history/<entity_type>/<entity_id>/")
+    @requires(Role.VIEWER)
     def history(self, entity_type: str, entity_id: str) -> str:
         stmt = (
             select(AuditEntry)
@@ -134,6 +137,7 @@ class AuditView(SecureModelView):
         )
 
     @expose("/transaction/<transaction_id>/")
+    @requires(Role.VIEWER)
     def transaction(self, transaction_id: str) -> str:
         stmt = (
             select(AuditEntry)
@@ -150,6 +154,7 @@ class AuditView(SecureModelView):
         )
 
     @expose("/revert/<entry_id>/", methods=["GET", "POST"])
+    @requires(Role.EDITOR)
     def revert(self, entry_id: str) -> str | Response:
         entry = self._entry(entry_id)
         try:

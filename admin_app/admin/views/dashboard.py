@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 
-from admin_app.auth.roles import current_operator
+from admin_app.admin.access import AccessMixin, requires
 from admin_app.extensions import db
-from admin_app.models import DOMAIN_MODELS
+from admin_app.models import DOMAIN_MODELS, Role
 from admin_app.models.counts import model_counts
 from admin_app.models.reports import (
     DailyActivity,
@@ -22,14 +21,9 @@ from admin_app.models.reports import (
 RESTORE_URL = "/admin/trash/batch/{batch_id}/"
 
 
-class DashboardView(AdminIndexView):
-    def is_accessible(self) -> bool:
-        return current_operator() is not None
-
-    def inaccessible_callback(self, name: Any, **kwargs: Any) -> Any:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
+class DashboardView(AccessMixin, AdminIndexView):
     @expose("/")
+    @requires(Role.VIEWER)
     def index(self) -> str:
         models: list[Any] = list(DOMAIN_MODELS)
         counts = model_counts(db.session, models)

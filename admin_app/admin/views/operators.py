@@ -15,7 +15,7 @@ from admin_app.models import Operator, Role
 
 class OperatorView(SecureModelView):
     model_class = Operator
-    required_role = Role.ADMIN
+    minimum_role = Role.ADMIN
     column_list = ("username", "role", "is_active", "last_login_at", "created_at")
     column_exclude_list = ("password_hash",)
     column_details_exclude_list = ("password_hash",)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from werkzeug.wrappers import Response
 
-from admin_app.admin.base import SecureModelView
-from admin_app.auth.roles import current_operator, has_role
+from admin_app.admin.access import AccessMixin, requires
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.extensions import db
@@ -37,20 +35,11 @@ def parse_batch_ids(values: list[str]) -> list[uuid.UUID]:
         abort(400, description="malformed batch id")
 
 
-class RecycleBinView(BaseView):
+class RecycleBinView(AccessMixin, BaseView):
     """Viewers look; editors restore; admins purge."""
 
-    def is_accessible(self) -> bool:
-        return has_role(Role.VIEWER)
-
-    def inaccessible_callback(self, name: Any, **kwargs: Any) -> Any:
-        return SecureModelView.inaccessible_callback(self, name, **kwargs)  # type: ignore[arg-type]
-
-    def _require(self, role: Role) -> None:
-        if not has_role(role):
-            abort(403)
-
     @expose("/")
+    @requires(Role.VIEWER)
     def index(self) -> str:
         page = max(request.args.get("page", 1, type=int) or 1, 1)
         models = list(DOMAIN_MODELS)
@@ -62,10 +51,12 @@ class RecycleBinView(BaseView):
         )
 
     @expose("/batch/<batch_id>/")
+    @requires(Role.VIEWER)
     def batch(self, batch_id: str) -> str:
         return self._preview(parse_batch_ids([batch_id]))
 
     @expose("/preview/")
+    @requires(Role.VIEWER)
     def preview(self) -> str:
         return self._preview(parse_batch_ids(request.args.getlist("batch")))
 
@@ -77,8 +68,8 @@ class RecycleBinView(BaseView):
         return self.render("admin/trash/preview.html", plan=plan, with_parents=with_parents)
 
     @expose("/restore/", methods=["POST"])
+    @requires(Role.EDITOR)
     def restore(self) -> Response:
-        self._require(Role.EDITOR)
         batch_ids = parse_batch_ids(request.form.getlist("batch"))
         with_parents = request.form.get("with_parents") == "1"
         try:
@@ -93,8 +84,8 @@ class RecycleBinView(BaseView):
         return redirect(url_for(".index"))
 
     @expose("/purge/", methods=["POST"])
+    @requires(Role.ADMIN)
     def purge(self) -> Response:
-        self._require(Role.ADMIN)
         batch_ids = parse_batch_ids(request.form.getlist("batch"))
         if request.form.get("confirm") != "yes":
             flash("Tick the box to confirm that purging cannot be undone.", "error")
@@ -105,8 +96,8 @@ class RecycleBinView(BaseView):
         return redirect(url_for(".index"))
 
     @expose("/retention/", methods=["GET", "POST"])
+    @requires(Role.ADMIN)
     def retention(self) -> str | Response:
-        self._require(Role.ADMIN)
         days = settings_of(current_app)["trash"]["purge_after_days"]
         cutoff = utc_now() - timedelta(days=days)
         if request.method == "POST":
@@ -116,6 +107,3 @@ class RecycleBinView(BaseView):
             return redirect(url_for(".index"))
         counts = purge_older_than(db.session, deleted_before=cutoff, dry_run=True)
         return self.render("admin/trash/retention.html", counts=counts, days=days, cutoff=cutoff)
-
-    def is_visible(self) -> bool:
-        return current_operator() is not None

@@ -11,14 +11,12 @@ from markupsafe import Markup, escape
 from sqlalchemy import func
 from werkzeug.wrappers import Response
 
+from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
-from admin_app.auth.roles import has_role
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
 from admin_app.soft_delete import get_with_deleted, with_deleted
 from admin_app.trash import preview_cascade, purge
-
-ACTION_ROLES = {"restore": Role.EDITOR, "purge": Role.ADMIN}
 
 
 def _batch_link(view: Any, context: Any, model: Any, name: str) -> Markup:
@@ -57,25 +55,24 @@ class TrashModelView(SecureModelView):
             return None
         return record if record is not None and record.deleted_at is not None else None
 
-    def is_action_allowed(self, name: str) -> bool:
-        needed = ACTION_ROLES.get(name)
-        return needed is not None and has_role(needed)
-
     def _selected(self, ids: list[str]) -> list[Any]:
         return [record for record in map(self.get_one, ids) if record is not None]
 
     @action("restore", "Restore…")
+    @requires(Role.EDITOR)
     def action_restore(self, ids: list[str]) -> Response:
         batches = sorted({str(r.delete_batch) for r in self._selected(ids)})
         return redirect(url_for("trash.preview", batch=batches))
 
     @action("purge", "Purge permanently…")
+    @requires(Role.ADMIN)
     def action_purge(self, ids: list[str]) -> str:
         records = self._selected(ids)
         owned = preview_cascade(records, include_deleted=True)
         return self.render("admin/trash/purge_confirm.html", records=records, owned=owned)
 
     @expose("/purge/", methods=["POST"])
+    @requires(Role.ADMIN)
     def purge_selected(self) -> Response:
         records = self._selected(request.form.getlist("rowid"))
         if request.form.get("confirm") != "yes" or not records:
