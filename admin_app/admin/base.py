@@ -13,10 +13,7 @@ from admin_app.admin.access import AccessMixin
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
-from admin_app.auth.roles import current_operator
-from admin_app.extensions import db
 from admin_app.models import Role
-from admin_app.trash import soft_delete
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
 
@@ -60,7 +57,7 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
     form_base_class = FlaskForm  # CSRFProtect checks the token; SecureForm would double it.
     model_form_converter = ConsoleModelConverter
     filter_converter = ConsoleFilterConverter()
-    fast_mass_delete = False  # bulk delete must go through delete_model (soft delete)
+    fast_mass_delete = False  # bulk delete must go through delete_model, never a bulk DELETE
     can_view_details = True
     can_set_page_size = True
     page_size = 20
@@ -85,15 +82,6 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
         return without_fields(super().get_list_form(), protected_fields(self.model))
 
     def delete_model(self, model: Any) -> bool:
-        operator = current_operator()
-        try:
-            batch = soft_delete(db.session, [model], actor_id=operator.id if operator else None)
-            db.session.commit()
-        except Exception as exc:
-            db.session.rollback()
-            flash(f"Could not move the record to the trash: {exc}", "error")
-            return False
-        others = len(batch.records) - 1
-        extra = f" with {others} record(s) it owns" if others else ""
-        flash(f"Moved to the trash{extra}.", "success")
-        return True
+        # Never Flask-Admin's hard delete: content views trash, operator views deactivate.
+        flash("Records of this kind cannot be deleted here.", "error")
+        return False

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
+from admin_app.admin.views.content import ContentView
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
 from admin_app.soft_delete import get_with_deleted, with_deleted
@@ -84,7 +85,7 @@ class TrashModelView(SecureModelView):
         return redirect(self.get_url(".index_view"))
 
 
-def trash_view_for(content_view: type[SecureModelView]) -> type[TrashModelView]:
+def trash_view_for(content_view: type[ContentView]) -> type[TrashModelView]:
     """A trash view showing the first columns of ``content_view`` plus when, who and batch."""
     leading = tuple(c for c in (content_view.column_list or ())[:2] if not str(c).startswith("is_"))
     return type(
