@@ -49,9 +49,7 @@ class ExportBehaviour(ModelView):
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
         page = (0, sort[0] if sort else None, args.sort_desc, args.search, args.filters)
-        count, query = ModelView.get_list(
-            self, *page, execute=False, page_size=self.export_max_rows
-        )
+        count, query = self.list_query(*page, page_size=self.export_max_rows)
         columns = loading.column_keys(self._export_columns)
         query, hybrids = loading.prepare(query, self.model, columns)
         self._audit_export(count)

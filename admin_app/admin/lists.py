@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import literal_column, select
 
@@ -41,28 +40,61 @@ class ListBehaviour(ModelView):
             return hybrid_filters(self.model, name, self.get_column_name(name))
         return super().scaffold_filters(name)
 
-    def _apply_sorting(self, query: Any, joins: Any, sort_column: Any, sort_desc: Any) -> Any:
-        ranking = g.get("search_ranking")
+    def _sorted(self, query: Any, joins: Any, sort: Any, desc: bool, ranking: Any) -> Any:
         if ranking is not None:
             # The join keeps the matches; with no sort chosen it also puts the best first.
             query = query.join(ranking, ranking.c.id == self.model.id)
-            if sort_column is None:
+            if sort is None:
                 return query.order_by(ranking.c.score, self.model.id), joins
-        if sort_column not in hybrid_names(self.model):
-            return super()._apply_sorting(query, joins, sort_column, sort_desc)
-        expression = hybrid_expression(self.model, sort_column)
+        if sort not in hybrid_names(self.model):
+            return self._apply_sorting(query, joins, sort, desc)
+        expression = hybrid_expression(self.model, sort)
         # The primary key breaks ties, so rows never swap pages between requests.
-        ordered = expression.desc() if sort_desc else expression.asc()
+        ordered = expression.desc() if desc else expression.asc()
         return query.order_by(ordered, self.model.id), joins
 
     # Loading: related objects and hybrid values come with the page, not per row.
     def scaffold_auto_joins(self) -> list[Any]:
         return []  # loading.eager_options loads what the columns show, collections included
 
-    def get_list(self, *args: Any, execute: bool = True, **kwargs: Any) -> Any:
-        count, query = super().get_list(*args, execute=False, **kwargs)
+    def get_list(
+        self,
+        page: int | None,
+        sort_column: Any,
+        sort_desc: bool,
+        search: str | None,
+        filters: Any,
+        execute: bool = True,
+        page_size: int | None = None,
+    ) -> Any:
+        count, query = self.list_query(page, sort_column, sort_desc, search, filters, page_size)
         query, hybrids = loading.prepare(query, self.model, loading.column_keys(self._list_columns))
         return count, loading.fetch(query, hybrids) if execute else query
+
+    def list_query(
+        self,
+        page: int | None,
+        sort_column: Any,
+        sort_desc: bool,
+        search: str | None,
+        filters: Any,
+        page_size: int | None,
+    ) -> tuple[int | None, Any]:
+        """The row count and the page's query: search, then filters, then sort and page."""
+        joins: dict[Any, Any] = {}
+        count_joins: dict[Any, Any] = {}
+        query = self.get_query()
+        count_query = None if self.simple_list_pager else self.get_count_query()
+        ranking = None
+        if self._search_supported and search:
+            query, count_query, ranking = self._searched(query, count_query, search)
+        if filters and self._filters:
+            query, count_query, joins, count_joins = self._apply_filters(
+                query, count_query, joins, count_joins, filters
+            )
+        count = count_query.scalar() if count_query is not None else None
+        query, joins = self._sorted(query, joins, sort_column, sort_desc, ranking)
+        return count, self._apply_pagination(query, page, page_size)
 
     def _get_field_value(self, model: Any, name: Any) -> Any:
         selected, value = loading.selected_value(model, name)
@@ -78,22 +110,21 @@ class ListBehaviour(ModelView):
             return super().search_placeholder()
         return ", ".join(self.get_column_name(name) for name in names)
 
-    def _apply_search(
-        self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str
-    ):
+    def _searched(self, query: Any, count_query: Any, search: str) -> tuple[Any, Any, Any]:
+        """Narrow both queries to the matches; full-text search also returns its ranking."""
         if not searchable_columns(self.model):
-            return super()._apply_search(query, count_query, joins, count_joins, search)
+            query, count_query, _, _ = self._apply_search(query, count_query, {}, {}, search)
+            return query, count_query, None
         if not search.strip():
-            return query, count_query, joins, count_joins
+            return query, count_query, None
         ranking = ranked_matches(db.session, self.model, search)
         if ranking is None:  # no letters or digits: nothing matches
             matches = literal_column("1") == 0
             query = query.filter(matches)
         else:
-            # The list query joins the ranking in _apply_sorting, which both filters and can
-            # order by relevance; the count only needs the ids.
-            g.search_ranking = ranking
+            # The list query joins the ranking in _sorted, which both filters and can order by
+            # relevance; the count only needs the ids.
             matches = self.model.id.in_(select(ranking.c.id))
         if count_query is not None:
             count_query = count_query.filter(matches)
-        return query, count_query, joins, count_joins
+        return query, count_query, ranking
