@@ -5,11 +5,13 @@ Below the models and soft delete on purpose: it imports nothing of the app.
 
 from __future__ import annotations
 
+import enum
 import os
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import DateTime, TypeDecorator
@@ -115,3 +117,14 @@ def _sqlite_days_since(element: Any, compiler: Any, **kw: Any) -> str:
     days = f"(julianday('now') - julianday({arg}))"
     # CAST truncates toward zero; subtract one for negative fractions to floor like Python.
     return f"(CAST({days} AS INTEGER) - ({days} < CAST({days} AS INTEGER)))"
+
+
+def to_json(value: Any) -> Any:
+    """A column value as JSON: ISO 8601 times, UUIDs and decimals as text, enums by value."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value

@@ -16,6 +16,7 @@ from admin_app.admin.views.trash import trash_view_for
 from admin_app.auth import load_operator_outside_the_pool
 from admin_app.extensions import db
 from admin_app.models import AuditEntry
+from admin_app.models.naming import entity_type
 
 
 def init_app(app: Flask) -> None:
@@ -29,7 +30,7 @@ def init_app(app: Flask) -> None:
         console.add_view(view_class(view_class.model_class, db, category="Content"))
     console.add_view(RecycleBinView(name="Recycle bin", category="Trash", endpoint="trash"))
     for view_class in CONTENT_VIEWS:
-        name = view_class.model_class.__name__.lower()
+        name = entity_type(view_class.model_class)
         trash_view = trash_view_for(view_class)
         console.add_view(
             trash_view(

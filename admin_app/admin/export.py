@@ -13,6 +13,7 @@ from admin_app.admin import loading
 from admin_app.audit import record
 from admin_app.extensions import db
 from admin_app.models import Action
+from admin_app.models.naming import entity_type
 
 # OWASP "CSV injection": a cell starting with one of these may be evaluated as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,7 +63,7 @@ class ExportBehaviour(ModelView):
         record(
             db.session,
             Action.EXPORT,
-            entity_type=self.model.__name__.lower(),
+            entity_type=entity_type(self.model),
             entity_repr=f"{rows} rows as CSV",
             changes={"query": [None, used], "rows": [None, rows]},
         )

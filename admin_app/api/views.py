@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import inspect, select
 from werkzeug.wrappers import Response
 
 from admin_app.auth.roles import role_required
+from admin_app.columns import to_json
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
@@ -32,15 +32,7 @@ def _columns(model: Any) -> dict[str, Any]:
 
 
 def serialize(record: Any) -> dict[str, Any]:
-    return {key: _json_value(getattr(record, key)) for key in _columns(type(record))}
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+    return {key: to_json(getattr(record, key)) for key in _columns(type(record))}
 
 
 def _coerce(name: str, column: Any, raw: str) -> Any:

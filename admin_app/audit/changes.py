@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import enum
-import uuid
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.orm.base import NO_VALUE
+
+from admin_app.columns import to_json
 
 # Never written to the trail, in any form: the entry says the field changed, not to what.
 REDACTED_FIELDS = frozenset({"password_hash", "password", "secret", "token", "api_key"})
@@ -18,31 +16,10 @@ REDACTED = "[redacted]"
 QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
 
 
-def to_json(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID | Decimal):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
 def _pair(key: str, old: Any, new: Any) -> list[Any]:
     if key in REDACTED_FIELDS:
         return [REDACTED, REDACTED]
     return [to_json(old), to_json(new)]
-
-
-def entity_type(obj: Any) -> str:
-    return type(obj).__name__.lower()
-
-
-def entity_repr(obj: Any) -> str:
-    try:
-        return str(obj)[:255]
-    except Exception:
-        return f"{entity_type(obj)} {getattr(obj, 'id', '')}"
 
 
 def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:

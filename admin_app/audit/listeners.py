@@ -16,6 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from admin_app.audit import changes as diff
 from admin_app.audit.context import entry_base, entry_row
 from admin_app.models import DOMAIN_MODELS, Action, AuditEntry, Operator
+from admin_app.models.naming import entity_type, label, row_label
 from admin_app.soft_delete import includes_deleted, with_deleted
 
 AUDITED = (*DOMAIN_MODELS, Operator)
@@ -41,15 +42,15 @@ def _remember_reprs(session: Session, flush_context: Any, instances: Any) -> Non
     # Names are taken before the flush: afterwards a trashed owner is hidden from lookups, and
     # "Profile of ada" would read "Profile".
     pending = (*session.new, *session.dirty, *session.deleted)
-    session.info[_REPRS] = {id(obj): diff.entity_repr(obj) for obj in pending if is_audited(obj)}
+    session.info[_REPRS] = {id(obj): label(obj) for obj in pending if is_audited(obj)}
 
 
 def _row(session: Session, action: str, obj: Any, changes: dict[str, Any]) -> dict[str, Any]:
-    name = session.info.get(_REPRS, {}).get(id(obj)) or diff.entity_repr(obj)
+    name = session.info.get(_REPRS, {}).get(id(obj)) or label(obj)
     return entry_row(
         session,
         action,
-        entity_type=diff.entity_type(obj),
+        entity_type=entity_type(obj),
         entity_id=obj.id,
         entity_repr=name,
         changes=changes,
@@ -121,9 +122,9 @@ def _audit_bulk(state: ORMExecuteState) -> Any:
             entry_row(
                 session,
                 action,
-                entity_type=model.__name__.lower(),
+                entity_type=entity_type(model),
                 entity_id=row["id"],
-                entity_repr=_row_repr(model, row),
+                entity_repr=row_label(model, row),
                 changes=diff.row_snapshot(row, created=False),
             )
             for row in before
@@ -147,20 +148,13 @@ def _bulk_update_rows(
                 entry_row(
                     session,
                     Action.BULK_UPDATE,
-                    entity_type=model.__name__.lower(),
+                    entity_type=entity_type(model),
                     entity_id=old["id"],
-                    entity_repr=_row_repr(model, old),
+                    entity_repr=row_label(model, old),
                     changes=changes,
                 )
             )
     return rows
-
-
-def _row_repr(model: Any, row: dict[str, Any]) -> str:
-    for key in ("title", "username", "name", "body"):
-        if row.get(key):
-            return str(row[key])[:255]
-    return f"{model.__name__.lower()} {row.get('id')}"
 
 
 def _track_old_values(mapper: Any, cls: Any) -> None:

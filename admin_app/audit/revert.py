@@ -9,13 +9,15 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 
-from admin_app.audit.changes import REDACTED, to_json
+from admin_app.audit.changes import REDACTED
 from admin_app.audit.listeners import ACTION_OVERRIDE, AUDITED
+from admin_app.columns import to_json
 from admin_app.models import Action, AuditEntry, Tag
+from admin_app.models.naming import entity_type
 from admin_app.soft_delete import get_with_deleted
 
 REVERTIBLE = {Action.UPDATE, Action.REVERT, Action.BULK_UPDATE}
-MODELS = {model.__name__.lower(): model for model in AUDITED}
+MODELS = {entity_type(model): model for model in AUDITED}
 
 
 class RevertError(ValueError):

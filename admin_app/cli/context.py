@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import re
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
+from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.database import check_reachable
 from admin_app.extensions import db
@@ -33,6 +38,7 @@ def is_production() -> bool:
 
 
 _AGE = re.compile(r"^(\d{1,6})([dh])$")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class AgeType(click.ParamType):
@@ -55,3 +61,29 @@ def age_or_setting(age: timedelta | None, section: str, key: str) -> timedelta:
     if age is not None:
         return age
     return timedelta(days=settings_of(current_app)[section][key])
+
+
+def retention_options(setting: str, *, removes: str) -> Callable[[F], F]:
+    """``--older-than AGE`` (default: the ``setting`` in days) and ``--dry-run`` for a retention
+    command, which then receives the age, the cut-off time ``before`` and ``dry_run``."""
+    section, key = setting.split(".")
+
+    def decorate(command: F) -> F:
+        @click.option(
+            "--older-than",
+            "age",
+            type=AgeType(),
+            default=None,
+            help=f"{removes.capitalize()} what is older than this (default: {setting}).",
+        )
+        @click.option("--dry-run", is_flag=True, help=f"Only count what would be {removes}d.")
+        @with_appcontext
+        @functools.wraps(command)
+        def run(age: timedelta | None, dry_run: bool) -> Any:
+            start_command()
+            age = age_or_setting(age, section, key)
+            return command(age=age, before=utc_now() - age, dry_run=dry_run)
+
+        return run  # type: ignore[return-value]
+
+    return decorate

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from admin_app.columns import UTCDateTime
 from admin_app.extensions import db
 from admin_app.models.mixins import TimestampMixin, UUIDMixin
+from admin_app.models.naming import Named
 
 
 class Role(enum.StrEnum):
@@ -24,9 +25,10 @@ class Role(enum.StrEnum):
         return list(Role).index(self)
 
 
-class Operator(UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "operators"
     __table_args__ = (CheckConstraint("role IN ('viewer', 'editor', 'admin')", name="role_known"),)
+    __label__ = "username"
 
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -55,6 +57,3 @@ class Operator(UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name-define
 
     def get_id(self) -> str:
         return str(self.id)
-
-    def __str__(self) -> str:
-        return self.username

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from admin_app.columns import UUID, UTCDateTime, sql_utc_now, utc_now
 from admin_app.extensions import db
 from admin_app.models.mixins import TimestampMixin, UUIDMixin, count_live, live_unique_index
+from admin_app.models.naming import Named
 from admin_app.models.users import User
 from admin_app.soft_delete import SoftDeleteMixin
 
@@ -35,12 +36,13 @@ post_tags = Table(
 )
 
 
-class Post(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Post(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "posts"
     __table_args__ = (live_unique_index("posts", "slug"),)
     __searchable__ = ("title", "body")
     __owned__ = ("comments",)
     __slug_source__ = "title"
+    __label__ = "title"
 
     title: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(220))
@@ -91,14 +93,12 @@ class Post(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignor
         # // is integer division on both engines; / would be a decimal in SQLAlchemy 2.
         return (words + (WORDS_PER_MINUTE - 1)) // WORDS_PER_MINUTE
 
-    def __str__(self) -> str:
-        return self.title
 
-
-class Tag(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Tag(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tags"
     __table_args__ = (live_unique_index("tags", "name"), live_unique_index("tags", "slug"))
     __slug_source__ = "name"
+    __label__ = "name"
 
     name: Mapped[str] = mapped_column(String(50))
     slug: Mapped[str] = mapped_column(String(60))
@@ -122,14 +122,13 @@ class Tag(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore
         )
         return count_live(Post, Post.id.in_(linked))
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Comment(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Comment(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "comments"
     __searchable__ = ("body",)
     __owned__ = ("replies",)
+    __label__ = "body"
+    __label_length__ = 60
 
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[uuid.UUID] = mapped_column(
@@ -160,7 +159,3 @@ class Comment(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ig
     def _reply_count_expression(cls) -> ColumnElement[int]:
         reply = db.aliased(Comment)
         return count_live(reply, reply.parent_id == cls.id)
-
-    def __str__(self) -> str:
-        text = " ".join(self.body.split())
-        return text if len(text) <= 60 else text[:59] + "…"

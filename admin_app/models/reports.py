@@ -13,20 +13,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from admin_app.columns import utc_now
+from admin_app.models.naming import label_column
 from admin_app.models.operators import Operator
 from admin_app.models.query import AnySession
 from admin_app.models.tasks import Task
 from admin_app.models.users import User
 from admin_app.soft_delete import with_deleted
-
-# The text that names a record of each table in the recent-deletions list.
-LABEL_COLUMNS = {
-    "users": "username",
-    "tags": "name",
-    "posts": "title",
-    "comments": "body",
-    "tasks": "title",
-}
 
 
 class utc_day(FunctionElement[str]):  # noqa: N801 - reads as a SQL function
@@ -121,8 +113,8 @@ def count_delete_batches(session: AnySession, models: list[Any]) -> int:
 
 def _batch_rows(model: Any) -> Any:
     """Per batch (and actor) in one table: the model's name, when, how many, one label."""
-    label_column = LABEL_COLUMNS.get(model.__tablename__)
-    label = func.min(getattr(model, label_column)) if label_column else cast(null(), String)
+    column = label_column(model)
+    label = func.min(getattr(model, column)) if column else cast(null(), String)
     return (
         select(
             model.delete_batch.label("batch"),

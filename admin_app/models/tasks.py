@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from admin_app.columns import UUID, UTCDateTime, days_since, sql_utc_now, utc_now
 from admin_app.extensions import db
 from admin_app.models.mixins import TimestampMixin, UUIDMixin
+from admin_app.models.naming import Named
 from admin_app.models.posts import Post
 from admin_app.models.users import User
 from admin_app.soft_delete import SoftDeleteMixin
@@ -24,11 +25,16 @@ class Priority(enum.IntEnum):
     HIGH = 3
     URGENT = 4
 
+    @property
+    def label(self) -> str:
+        return self.name.title()
 
-class Task(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+
+class Task(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tasks"
     __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 4", name="priority_range"),)
     __searchable__ = ("title",)
+    __label__ = "title"
 
     title: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -64,6 +70,3 @@ class Task(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignor
     @classmethod
     def _days_overdue_expression(cls) -> ColumnElement[int]:
         return case((cls.is_overdue, days_since(cls.due_at)), else_=0)
-
-    def __str__(self) -> str:
-        return self.title

@@ -13,6 +13,7 @@ from sqlalchemy_utils import EmailType
 from admin_app.columns import UUID
 from admin_app.extensions import db
 from admin_app.models.mixins import TimestampMixin, UUIDMixin, count_live, live_unique_index
+from admin_app.models.naming import Named
 from admin_app.soft_delete import SoftDeleteMixin
 
 if TYPE_CHECKING:
@@ -20,11 +21,12 @@ if TYPE_CHECKING:
     from admin_app.models.tasks import Task
 
 
-class User(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "users"
     __table_args__ = (live_unique_index("users", "username"), live_unique_index("users", "email"))
     __searchable__ = ("username", "email", "first_name", "last_name")
     __owned__ = ("profile", "posts", "comments", "tasks")
+    __label__ = "username"
 
     username: Mapped[str] = mapped_column(String(80))
     email: Mapped[str] = mapped_column(EmailType(255))
@@ -65,9 +67,6 @@ class User(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignor
         from admin_app.models.posts import Post
 
         return count_live(Post, Post.author_id == cls.id)
-
-    def __str__(self) -> str:
-        return self.username
 
 
 class Profile(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]

@@ -61,11 +61,11 @@ def purge_ids(
     return removed
 
 
-def purgeable(session: AnySession, *, deleted_before: datetime) -> dict[Any, list[uuid.UUID]]:
-    """Ids of rows trashed before ``deleted_before``, per model."""
+def purgeable(session: AnySession, *, before: datetime) -> dict[Any, list[uuid.UUID]]:
+    """Ids of rows trashed before ``before``, per model."""
     found = {}
     for model in DOMAIN_MODELS:
-        stmt = only_deleted(select(model.id), model).where(model.deleted_at < deleted_before)
+        stmt = only_deleted(select(model.id), model).where(model.deleted_at < before)
         rows = list(session.scalars(stmt))
         if rows:
             found[model] = rows
@@ -73,10 +73,10 @@ def purgeable(session: AnySession, *, deleted_before: datetime) -> dict[Any, lis
 
 
 def purge_older_than(
-    session: AnySession, *, deleted_before: datetime, dry_run: bool = False
+    session: AnySession, *, before: datetime, dry_run: bool = False
 ) -> Counter[str]:
     """Purge (or with ``dry_run`` only count) rows trashed before the cut-off."""
-    found = purgeable(session, deleted_before=deleted_before)
+    found = purgeable(session, before=before)
     if dry_run:
         return Counter({model.__tablename__: len(ids) for model, ids in found.items()})
     return purge_ids(session, found)

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, tuple_
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.models import DOMAIN_MODELS
+from admin_app.models.naming import entity_type
 from admin_app.models.query import AnySession
 from admin_app.soft_delete import get_with_deleted, with_deleted
 
@@ -27,11 +28,11 @@ class Problem:
 
     @property
     def message(self) -> str:
-        kind = type(self.record).__name__.lower()
+        kind = entity_type(self.record)
         if self.kind == "unique":
             value = getattr(self.record, self.field)
             return f"{self.field} {value!r} of {kind} {self.record} is now used by a live record"
-        other = type(self.other).__name__.lower()
+        other = entity_type(self.other)
         return f"{kind} {self.record} belongs to {other} {self.other}, which is still in the trash"
 
 

@@ -16,6 +16,7 @@ from admin_app.admin.base import SecureModelView
 from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Priority, Profile, Role, Tag, Task, User
+from admin_app.models.naming import entity_type
 from admin_app.trash import TrashBatch, preview_cascade, soft_delete
 
 
@@ -40,7 +41,7 @@ class ContentView(SecureModelView):
         return actions
 
     def _history_url(self, action: Any, row_id: Any, row: Any) -> str:
-        return url_for("audit.history", entity_type=self.model.__name__.lower(), entity_id=row_id)
+        return url_for("audit.history", entity_type=entity_type(self.model), entity_id=row_id)
 
     def _confirm_url(self, action: Any, row_id: Any, row: Any) -> str:
         return self.get_url(".delete_confirm", id=row_id)
@@ -175,9 +176,9 @@ class TaskView(ContentView):
     column_sortable_list = ("title", "priority", "due_at", "done_at")
     column_searchable_list = ("title",)
     column_filters = ("priority", "due_at", "done_at")
-    column_choices = {"priority": [(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")]}
+    column_choices = {"priority": [(p.value, p.label) for p in Priority]}
     # Tuples: Flask-Admin 2.2.1's Select2Field does not take WTForms 3.3's SelectChoice yet.
-    form_choices = {"priority": [(str(p.value), p.name.title()) for p in Priority]}
+    form_choices = {"priority": [(str(p.value), p.label) for p in Priority]}
     form_columns = ("title", "assignee", "post", "priority", "due_at", "done_at")
     form_ajax_refs = {"assignee": _ajax("username", "email"), "post": _ajax("title")}
 

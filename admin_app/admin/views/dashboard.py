@@ -10,6 +10,7 @@ from admin_app.admin.access import AccessMixin, requires
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
 from admin_app.models.counts import model_counts
+from admin_app.models.naming import entity_type
 from admin_app.models.reports import (
     DailyActivity,
     activity_by_day,
@@ -28,8 +29,7 @@ class DashboardView(AccessMixin, AdminIndexView):
         models: list[Any] = list(DOMAIN_MODELS)
         counts = model_counts(db.session, models)
         rows = [
-            (model.__name__, model.__name__.lower(), counts[model.__tablename__])
-            for model in models
+            (model.__name__, entity_type(model), counts[model.__tablename__]) for model in models
         ]
         return self.render(
             "admin/dashboard.html",

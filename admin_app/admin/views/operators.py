@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from wtforms import PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from admin_app.admin.base import SecureModelView
+from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
+
+
+def configured_length(form: Any, field: Any) -> None:
+    """At least ``security.min_password_length`` characters, read when the form validates."""
+    minimum = settings_of(current_app)["security"]["min_password_length"]
+    Length(min=minimum, max=200)(form, field)
 
 
 class OperatorView(SecureModelView):
@@ -26,7 +34,7 @@ class OperatorView(SecureModelView):
         "role": SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role]),
         "new_password": PasswordField(
             "New password",
-            validators=[Optional(), Length(min=10, max=200)],
+            validators=[Optional(), configured_length],
             description="Leave empty to keep the current password.",
         ),
     }

@@ -101,9 +101,9 @@ class RecycleBinView(AccessMixin, BaseView):
         days = settings_of(current_app)["trash"]["purge_after_days"]
         cutoff = utc_now() - timedelta(days=days)
         if request.method == "POST":
-            removed = purge_older_than(db.session, deleted_before=cutoff)
+            removed = purge_older_than(db.session, before=cutoff)
             db.session.commit()
             flash(f"Purged {sum(removed.values())} record(s) older than {days} days.", "success")
             return redirect(url_for(".index"))
-        counts = purge_older_than(db.session, deleted_before=cutoff, dry_run=True)
+        counts = purge_older_than(db.session, before=cutoff, dry_run=True)
         return self.render("admin/trash/retention.html", counts=counts, days=days, cutoff=cutoff)

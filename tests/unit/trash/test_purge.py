@@ -57,11 +57,11 @@ def test_retention_dry_run_counts_and_purge_removes_only_old_rows(session):
     session.commit()
     cutoff = utc_now() - timedelta(days=30)
 
-    counted = purge_older_than(session, deleted_before=cutoff, dry_run=True)
+    counted = purge_older_than(session, before=cutoff, dry_run=True)
     assert counted == {"posts": 1, "comments": 1}
     assert _count(session, Post) == 3
 
-    removed = purge_older_than(session, deleted_before=cutoff)
+    removed = purge_older_than(session, before=cutoff)
     session.commit()
     assert removed["posts"] == 1
     remaining = set(session.scalars(with_deleted(select(Post.id))))
