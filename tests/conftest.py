@@ -12,13 +12,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from admin_app import create_app
 from admin_app.audit import pruning
 from admin_app.extensions import db
-from admin_app.models import Operator, Role, counts
+from admin_app.models import AuditEntry, Operator, Role, counts
+from admin_app.trash import TrashBatch, soft_delete
 
 ENGINES = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -154,3 +155,38 @@ def as_role(client: FlaskClient) -> Any:
         return operator
 
     return sign_in_as
+
+
+class AuditLog:
+    """The committed audit trail, as a test reads it."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def entries(self, after: Any = frozenset(), **where: Any) -> list[AuditEntry]:
+        """Committed entries matching ``where``, oldest first, leaving out the ids in ``after``."""
+        self.session.rollback()  # read what was committed, nothing pending
+        stmt = select(AuditEntry).filter_by(**where).order_by(AuditEntry.id)
+        return [entry for entry in self.session.scalars(stmt) if entry.id not in after]
+
+    def seen(self) -> set[Any]:
+        """Commit, then the ids of every entry so far: pass them as ``after`` later."""
+        self.session.commit()
+        return set(self.session.scalars(select(AuditEntry.id)))
+
+
+@pytest.fixture
+def audit_log(session: Any) -> AuditLog:
+    return AuditLog(session)
+
+
+@pytest.fixture
+def trash(session: Any) -> Any:
+    """``trash(*records)`` moves them (and what they own) to the trash in one committed batch."""
+
+    def move(*records: Any) -> TrashBatch:
+        batch = soft_delete(session, records)
+        session.commit()
+        return batch
+
+    return move

@@ -10,7 +10,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from admin_app.models import Role
-from admin_app.trash import soft_delete
 from tests.factories import (
     CommentFactory,
     PostFactory,
@@ -28,11 +27,6 @@ NEVER_SHOWN = {"deleted_at", "delete_batch", "deleted_by", "password", "password
 @pytest.fixture
 def viewer(as_role: Any) -> Any:
     return as_role(Role.VIEWER)
-
-
-def _trash(session: Any, *records: Any) -> None:
-    soft_delete(session, records)
-    session.commit()
 
 
 def _ok(client: FlaskClient, path: str, **params: Any) -> dict[str, Any]:
@@ -120,7 +114,7 @@ def test_pages_link_to_each_other(client, session, viewer):
 
 
 @pytest.mark.parametrize("model", ["users", "posts", "tags", "comments", "tasks"])
-def test_items_never_contain_trashed_rows(client, session, viewer, model):
+def test_items_never_contain_trashed_rows(client, session, viewer, model, trash):
     factory = {
         "users": UserFactory,
         "posts": PostFactory,
@@ -131,20 +125,20 @@ def test_items_never_contain_trashed_rows(client, session, viewer, model):
     kept, gone = factory(), factory()
     session.commit()
     kept_id, gone_id = str(kept.id), str(gone.id)
-    _trash(session, gone)
+    trash(gone)
     page = _ok(client, f"/api/v1/{model}")
     assert kept_id in _ids(page)
     assert gone_id not in _ids(page)
     assert _ok(client, f"/api/v1/{model}", id=gone_id)["items"] == []
 
 
-def test_trashed_rows_stay_hidden_from_filters_and_search(client, session, viewer):
+def test_trashed_rows_stay_hidden_from_filters_and_search(client, session, viewer, trash):
     author = UserFactory()
     kept = PostFactory(author=author, title="Pooling kept")
     gone = PostFactory(author=author, title="Pooling gone")
     session.commit()
     kept_id, author_id = str(kept.id), str(author.id)
-    _trash(session, gone)
+    trash(gone)
     by_author = _ok(client, "/api/v1/posts", author_id=author_id)
     assert _ids(by_author) == {kept_id}
     assert by_author["total"] == 1

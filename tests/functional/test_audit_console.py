@@ -4,48 +4,42 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from admin_app.models import AuditEntry, Post, Role
+from admin_app.models import Post, Role
 from admin_app.soft_delete import with_deleted
 from admin_app.trash import purge, soft_delete
 from tests.conftest import csrf_token
 from tests.factories import PostFactory
 
 
-def _entries(session, **where):
-    session.rollback()
-    stmt = select(AuditEntry).filter_by(**where).order_by(AuditEntry.occurred_at)
-    return session.scalars(stmt).all()
-
-
-def _retitle(session, post, title):
+def _retitle(audit_log, post, title):
     post.title = title
-    session.commit()
-    return _entries(session, entity_id=str(post.id), action="update")[-1]
+    audit_log.session.commit()
+    return audit_log.entries(entity_id=str(post.id), action="update")[-1]
 
 
-def test_list_shows_the_diff_escaped(client, session, as_role):
+def test_list_shows_the_diff_escaped(client, session, as_role, audit_log):
     post = PostFactory(title="Before")
     session.commit()
-    _retitle(session, post, "<b>After</b>")
+    _retitle(audit_log, post, "<b>After</b>")
     as_role(Role.VIEWER)
     page = client.get("/admin/audit/").get_data(as_text=True)
     assert "<del>Before</del> → <ins>&lt;b&gt;After&lt;/b&gt;</ins>" in page
 
 
-def test_history_lists_a_record_s_entries_newest_first(client, session, as_role):
+def test_history_lists_a_record_s_entries_newest_first(client, session, as_role, audit_log):
     post = PostFactory(title="One")
     session.commit()
-    _retitle(session, post, "Two")
+    _retitle(audit_log, post, "Two")
     as_role(Role.VIEWER)
     page = client.get(f"/admin/audit/history/post/{post.id}/").get_data(as_text=True)
     assert page.index("audit-update") < page.index("audit-create")
     assert "Revert…" not in page  # viewers do not revert
 
 
-def test_revert_sets_fields_back_and_is_recorded(client, session, as_role):
+def test_revert_sets_fields_back_and_is_recorded(client, session, as_role, audit_log):
     post = PostFactory(title="Original")
     session.commit()
-    entry = _retitle(session, post, "Changed")
+    entry = _retitle(audit_log, post, "Changed")
     as_role(Role.EDITOR)
     url = f"/admin/audit/revert/{entry.id}/"
     assert "Original" in client.get(url).get_data(as_text=True)
@@ -53,16 +47,16 @@ def test_revert_sets_fields_back_and_is_recorded(client, session, as_role):
     assert response.status_code == 302
     session.rollback()
     assert session.get(Post, post.id).title == "Original"
-    (reverted,) = _entries(session, entity_id=str(post.id), action="revert")
+    (reverted,) = audit_log.entries(entity_id=str(post.id), action="revert")
     assert reverted.changes == {"title": ["Changed", "Original"]}
     assert reverted.actor_name == "editor-op"
 
 
-def test_revert_with_later_changes_needs_confirmation(client, session, as_role):
+def test_revert_with_later_changes_needs_confirmation(client, session, as_role, audit_log):
     post = PostFactory(title="A")
     session.commit()
-    first = _retitle(session, post, "B")
-    _retitle(session, post, "C")
+    first = _retitle(audit_log, post, "B")
+    _retitle(audit_log, post, "C")
     as_role(Role.EDITOR)
     url = f"/admin/audit/revert/{first.id}/"
     assert "Changed again since" in client.get(url).get_data(as_text=True)
@@ -74,18 +68,20 @@ def test_revert_with_later_changes_needs_confirmation(client, session, as_role):
     assert session.get(Post, post.id).title == "A"
 
 
-def test_viewer_cannot_revert(client, session, as_role):
+def test_viewer_cannot_revert(client, session, as_role, audit_log):
     post = PostFactory(title="X")
     session.commit()
-    entry = _retitle(session, post, "Y")
+    entry = _retitle(audit_log, post, "Y")
     as_role(Role.VIEWER)
     assert client.get(f"/admin/audit/revert/{entry.id}/").status_code == 403
 
 
-def test_record_link_follows_the_record_to_the_trash_and_past_purge(client, session, as_role):
+def test_record_link_follows_the_record_to_the_trash_and_past_purge(
+    client, session, as_role, audit_log
+):
     post = PostFactory(title="Wanderer")
     session.commit()
-    (created,) = _entries(session, entity_id=str(post.id), action="create")
+    (created,) = audit_log.entries(entity_id=str(post.id), action="create")
     as_role(Role.VIEWER)
     link = f"/admin/audit/record/{created.id}/"
     assert "/admin/post/details/" in client.get(link).headers["Location"]
@@ -97,18 +93,18 @@ def test_record_link_follows_the_record_to_the_trash_and_past_purge(client, sess
     assert "/admin/audit/details/" in client.get(link).headers["Location"]
 
 
-def test_the_trail_cannot_be_edited_from_the_console(client, session, as_role):
+def test_the_trail_cannot_be_edited_from_the_console(client, session, as_role, audit_log):
     PostFactory()
     session.commit()
-    (entry,) = _entries(session, action="create", entity_type="post")
+    (entry,) = audit_log.entries(action="create", entity_type="post")
     as_role(Role.ADMIN)
     assert client.get(f"/admin/audit/edit/?id={entry.id}").status_code in (302, 403)
     token = csrf_token(client, "/admin/audit/")
     client.post("/admin/audit/delete/", data={"id": str(entry.id), "csrf_token": token})
-    assert len(_entries(session, action="create", entity_type="post")) == 1
+    assert len(audit_log.entries(action="create", entity_type="post")) == 1
 
 
-def test_export_is_recorded_with_its_query_and_row_count(client, session, as_role):
+def test_export_is_recorded_with_its_query_and_row_count(client, session, as_role, audit_log):
     PostFactory(title="Exported one")
     PostFactory(title="Exported two")
     session.commit()
@@ -116,7 +112,7 @@ def test_export_is_recorded_with_its_query_and_row_count(client, session, as_rol
     response = client.get("/admin/post/export/csv/?search=Exported")
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("Exported") == 2
-    (entry,) = _entries(session, action="export")
+    (entry,) = audit_log.entries(action="export")
     assert entry.entity_type == "post"
     assert entry.actor_name == "editor-op"
     assert entry.changes["rows"] == [None, 2]

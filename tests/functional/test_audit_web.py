@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from admin_app.models import AuditEntry, Operator, Role, User
+from admin_app.models import Operator, Role, User
 from admin_app.soft_delete import with_deleted
 from tests.conftest import PASSWORD, csrf_token, make_operator
 from tests.factories import (
@@ -23,17 +23,6 @@ from tests.factories import (
 )
 
 PUBLISHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)  # whole seconds, as the form shows them
-
-
-def _entries(session: Any, after: set[Any] | frozenset[Any] = frozenset()) -> list[AuditEntry]:
-    session.rollback()  # read what the requests committed
-    found = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    return [entry for entry in found if entry.id not in after]
-
-
-def _seen(session: Any) -> set[Any]:
-    session.commit()
-    return set(session.scalars(select(AuditEntry.id)))
 
 
 def _sign_in(client: Any, username: str, password: str, request_id: str) -> Any:
@@ -88,14 +77,14 @@ def _edit_form(client: Any, path: str) -> dict[str, str]:
 # --- sign-in and sign-out -----------------------------------------------------------------
 
 
-def test_sign_in_writes_a_login_entry_for_that_operator(client, session):
+def test_sign_in_writes_a_login_entry_for_that_operator(client, session, audit_log):
     operator = make_operator("iris", Role.VIEWER)
-    before = _seen(session)
+    before = audit_log.seen()
 
     response = _sign_in(client, "iris", PASSWORD, request_id="req-login-1")
     assert response.status_code == 302
 
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert (entry.action, entry.entity_type, entry.entity_id, entry.entity_repr) == (
         "login",
         "operator",
@@ -109,15 +98,15 @@ def test_sign_in_writes_a_login_entry_for_that_operator(client, session):
     assert PASSWORD not in json.dumps(entry.changes)
 
 
-def test_wrong_password_writes_login_failed_naming_what_was_typed(client, session):
+def test_wrong_password_writes_login_failed_naming_what_was_typed(client, session, audit_log):
     operator = make_operator("jack", Role.VIEWER)
-    before = _seen(session)
+    before = audit_log.seen()
 
     response = _sign_in(client, "jack", "not the password at all", request_id="req-bad-1")
     assert response.status_code == 200
     assert "Wrong username or password." in response.get_data(as_text=True)
 
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert (entry.action, entry.entity_type, entry.entity_id, entry.entity_repr) == (
         "login_failed",
         "operator",
@@ -131,20 +120,20 @@ def test_wrong_password_writes_login_failed_naming_what_was_typed(client, sessio
     assert session.get(Operator, operator.id).last_login_at is None
 
 
-def test_unknown_username_writes_login_failed_without_an_entity(client, session):
+def test_unknown_username_writes_login_failed_without_an_entity(client, session, audit_log):
     response = _sign_in(client, "nobody", "whatever password", request_id="req-bad-2")
     assert response.status_code == 200
 
-    (entry,) = _entries(session)
+    (entry,) = audit_log.entries()
     assert (entry.action, entry.entity_id, entry.entity_repr) == ("login_failed", None, "nobody")
     assert (entry.actor_id, entry.actor_name) == (None, "nobody")
     assert "whatever password" not in json.dumps(entry.changes)
 
 
-def test_sign_out_writes_a_logout_entry(client, session):
+def test_sign_out_writes_a_logout_entry(client, session, audit_log):
     operator = make_operator("kate", Role.VIEWER)
     assert _sign_in(client, "kate", PASSWORD, request_id="req-in").status_code == 302
-    before = _seen(session)
+    before = audit_log.seen()
 
     token = csrf_token(client, "/admin/")
     response = client.post(
@@ -152,7 +141,7 @@ def test_sign_out_writes_a_logout_entry(client, session):
     )
     assert response.status_code == 302
 
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert (entry.action, entry.entity_type, entry.entity_id, entry.entity_repr) == (
         "logout",
         "operator",
@@ -166,7 +155,9 @@ def test_sign_out_writes_a_logout_entry(client, session):
 # --- the console --------------------------------------------------------------------------
 
 
-def test_console_edit_of_a_title_writes_one_update_by_that_editor(client, session, as_role):
+def test_console_edit_of_a_title_writes_one_update_by_that_editor(
+    client, session, as_role, audit_log
+):
     post = PostFactory(title="Old title", published_at=PUBLISHED, tags=[TagFactory(name="t")])
     session.commit()
     post_id = post.id
@@ -174,14 +165,14 @@ def test_console_edit_of_a_title_writes_one_update_by_that_editor(client, sessio
     path = f"/admin/post/edit/?id={post_id}"
     form = _edit_form(client, path)
     assert form["title"] == "Old title"
-    before = _seen(session)
+    before = audit_log.seen()
 
     response = client.post(
         path, data={**form, "title": "New title"}, headers={"X-Request-Id": "req-edit"}
     )
     assert response.status_code == 302
 
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert (entry.action, entry.entity_type, entry.entity_id, entry.entity_repr) == (
         "update",
         "post",
@@ -194,7 +185,7 @@ def test_console_edit_of_a_title_writes_one_update_by_that_editor(client, sessio
 
 
 def test_console_delete_of_a_user_writes_soft_delete_entries_in_one_transaction(
-    client, session, as_role
+    client, session, as_role, audit_log
 ):
     user = UserFactory(username="ada")
     ProfileFactory(user=user)
@@ -205,12 +196,12 @@ def test_console_delete_of_a_user_writes_soft_delete_entries_in_one_transaction(
     user_id = user.id
     editor = as_role(Role.EDITOR)
     token = csrf_token(client, f"/admin/user/details/?id={user_id}")
-    before = _seen(session)
+    before = audit_log.seen()
 
     response = client.post("/admin/user/delete/", data={"id": str(user_id), "csrf_token": token})
     assert response.status_code == 302
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert sorted((e.action, e.entity_type) for e in entries) == [
         ("soft_delete", "comment"),
         ("soft_delete", "post"),
@@ -233,14 +224,14 @@ def test_console_delete_of_a_user_writes_soft_delete_entries_in_one_transaction(
 
 
 @pytest.mark.parametrize("table", ["users", "posts", "tags", "comments", "tasks", "profiles"])
-def test_api_reads_write_nothing(client, session, as_role, table):
+def test_api_reads_write_nothing(client, session, as_role, table, audit_log):
     post = PostFactory(tags=[TagFactory()])
     CommentFactory(post=post)
     TaskFactory(post=post)
     ProfileFactory(user=post.author)
     session.commit()
     as_role(Role.VIEWER)
-    before = _seen(session)
+    before = audit_log.seen()
 
     response = client.get(f"/api/v1/{table}")
     assert response.status_code == 200
@@ -248,4 +239,4 @@ def test_api_reads_write_nothing(client, session, as_role, table):
     paged = client.get(f"/api/v1/{table}", query_string={"page": 2, "per_page": 1})
     assert paged.status_code == 200
 
-    assert _entries(session, before) == []
+    assert audit_log.entries(before) == []

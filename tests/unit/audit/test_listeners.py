@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from admin_app.models import (
-    AuditEntry,
     Comment,
     Operator,
     Post,
@@ -34,18 +33,6 @@ PUBLISHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 _MODELS: dict[str, Any] = {m.__name__.lower(): m for m in (User, Profile, Post, Comment, Tag, Task)}
 
 
-def _entries(session: Any, after: set[uuid.UUID] | frozenset[uuid.UUID] = frozenset()) -> list:
-    """Every committed entry not in ``after``, oldest first."""
-    session.rollback()  # read what was committed, nothing pending
-    found = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    return [entry for entry in found if entry.id not in after]
-
-
-def _seen(session: Any) -> set[uuid.UUID]:
-    session.commit()
-    return set(session.scalars(select(AuditEntry.id)))
-
-
 def _by_repr(entries: list) -> dict[str, Any]:
     return {entry.entity_repr: entry for entry in entries}
 
@@ -67,7 +54,7 @@ def _iso(value: datetime | None) -> str | None:
 # --- create -------------------------------------------------------------------------------
 
 
-def test_create_records_a_snapshot_of_every_set_column_and_tag_membership(session):
+def test_create_records_a_snapshot_of_every_set_column_and_tag_membership(session, audit_log):
     author = UserFactory(username="ada")
     python, databases = TagFactory(name="python"), TagFactory(name="databases")
     post = Post(
@@ -80,7 +67,7 @@ def test_create_records_a_snapshot_of_every_set_column_and_tag_membership(sessio
     session.add(post)
     session.commit()
 
-    entries = _entries(session)
+    entries = audit_log.entries()
     assert sorted((e.action, e.entity_type, e.entity_repr) for e in entries) == [
         ("create", "post", "Pools explained"),
         ("create", "tag", "databases"),
@@ -113,16 +100,16 @@ def test_create_records_a_snapshot_of_every_set_column_and_tag_membership(sessio
 # --- update -------------------------------------------------------------------------------
 
 
-def test_update_records_only_the_changed_fields(session):
+def test_update_records_only_the_changed_fields(session, audit_log):
     post = PostFactory(title="Old title", body="Old body.", published_at=None)
-    before = _seen(session)
+    before = audit_log.seen()
 
     post.title = "New title"
     post.body = "New body."
     post.published_at = PUBLISHED
     session.commit()
 
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert (entry.action, entry.entity_type, entry.entity_id, entry.entity_repr) == (
         "update",
         "post",
@@ -136,66 +123,66 @@ def test_update_records_only_the_changed_fields(session):
     }
 
 
-def test_setting_the_same_value_records_nothing(session):
+def test_setting_the_same_value_records_nothing(session, audit_log):
     post = PostFactory(title="Same")
-    before = _seen(session)
+    before = audit_log.seen()
 
     post.title = "Same"
     session.commit()
 
-    assert _entries(session, before) == []
+    assert audit_log.entries(before) == []
 
 
-def test_a_change_to_updated_at_alone_is_not_recorded(session):
+def test_a_change_to_updated_at_alone_is_not_recorded(session, audit_log):
     task = TaskFactory()
-    before = _seen(session)
+    before = audit_log.seen()
 
     task.updated_at = PUBLISHED
     session.commit()
 
     assert _live(session, Task, task.id).updated_at == PUBLISHED
-    assert _entries(session, before) == []
+    assert audit_log.entries(before) == []
 
 
-def test_update_of_an_unloaded_attribute_records_the_real_old_value(session):
+def test_update_of_an_unloaded_attribute_records_the_real_old_value(session, audit_log):
     post = PostFactory(title="Loaded from the database")
-    before = _seen(session)
+    before = audit_log.seen()
 
     session.expire(post, ["title"])
     assert "title" not in post.__dict__
     post.title = "Changed blind"
     session.commit()
 
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert entry.action == "update"
     assert entry.changes == {"title": ["Loaded from the database", "Changed blind"]}
 
 
-def test_update_after_commit_expired_everything_records_the_real_old_value(session):
+def test_update_after_commit_expired_everything_records_the_real_old_value(session, audit_log):
     task = TaskFactory(priority=1)
-    before = _seen(session)  # commit expires every attribute
+    before = audit_log.seen()  # commit expires every attribute
 
     task.priority = 3
     session.commit()
 
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert entry.changes == {"priority": [1, 3]}
 
 
 # --- many-to-many -------------------------------------------------------------------------
 
 
-def test_tag_added_and_removed_records_old_and_new_membership(session):
+def test_tag_added_and_removed_records_old_and_new_membership(session, audit_log):
     python, sql, rust = TagFactory(name="python"), TagFactory(name="sql"), TagFactory(name="rust")
     post = PostFactory(title="Membership", tags=[python, sql])
-    before = _seen(session)
+    before = audit_log.seen()
 
     post, rust = session.get(Post, post.id), session.get(Tag, rust.id)
     post.tags.remove(next(t for t in post.tags if t.name == "sql"))
     post.tags.append(rust)
     session.commit()
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     post_entries = [e for e in entries if e.entity_type == "post"]
     assert len(post_entries) == 1
     (entry,) = post_entries
@@ -205,34 +192,34 @@ def test_tag_added_and_removed_records_old_and_new_membership(session):
     _one_transaction(entries)
 
 
-def test_membership_change_seen_from_the_post_is_one_post_entry(session):
+def test_membership_change_seen_from_the_post_is_one_post_entry(session, audit_log):
     tag = TagFactory(name="shared")
     PostFactory(title="First post", tags=[tag])
     second = PostFactory(title="Second post")
-    before = _seen(session)
+    before = audit_log.seen()
 
     second, tag = session.get(Post, second.id), session.get(Tag, tag.id)
     second.tags.append(tag)
     session.commit()
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert [(e.action, e.entity_type, e.entity_repr, e.changes) for e in entries] == [
         ("update", "post", "Second post", {"tags": [[], ["shared"]]})
     ]
 
 
-def test_membership_change_with_the_tag_side_loaded_shows_its_whole_membership(session):
+def test_membership_change_with_the_tag_side_loaded_shows_its_whole_membership(session, audit_log):
     tag = TagFactory(name="shared")
     PostFactory(title="First post", tags=[tag])
     second = PostFactory(title="Second post")
-    before = _seen(session)
+    before = audit_log.seen()
 
     second, tag = session.get(Post, second.id), session.get(Tag, tag.id)
     assert [p.title for p in tag.posts] == ["First post"]  # the tag's collection is loaded
     second.tags.append(tag)
     session.commit()
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert sorted((e.entity_type, e.entity_repr, str(e.changes)) for e in entries) == [
         ("post", "Second post", str({"tags": [[], ["shared"]]})),
         ("tag", "shared", str({"posts": [["First post"], ["First post", "Second post"]]})),
@@ -243,7 +230,7 @@ def test_membership_change_with_the_tag_side_loaded_shows_its_whole_membership(s
 # --- trash --------------------------------------------------------------------------------
 
 
-def test_soft_delete_writes_one_entry_per_record_of_the_batch(session):
+def test_soft_delete_writes_one_entry_per_record_of_the_batch(session, audit_log):
     operator = Operator(username="eve", role=Role.EDITOR.value)
     operator.set_password("irrelevant password")
     session.add(operator)
@@ -252,12 +239,12 @@ def test_soft_delete_writes_one_entry_per_record_of_the_batch(session):
     post = PostFactory(title="Ada's post", author=user)
     CommentFactory(post=post, author=user, body="A comment.")
     TaskFactory(assignee=user, title="Ada's task")
-    before = _seen(session)
+    before = audit_log.seen()
 
     batch = soft_delete(session, [session.get(User, user.id)], actor_id=operator.id)
     session.commit()
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert sorted((e.action, e.entity_type, e.entity_id) for e in entries) == sorted(
         ("soft_delete", type(r).__name__.lower(), str(r.id)) for r in batch.records
     )
@@ -280,34 +267,34 @@ def test_soft_delete_writes_one_entry_per_record_of_the_batch(session):
     ]
 
 
-def test_soft_delete_entry_of_an_owned_profile_names_its_owner(session):
+def test_soft_delete_entry_of_an_owned_profile_names_its_owner(session, audit_log):
     user = UserFactory(username="ada")
     ProfileFactory(user=user)
-    before = _seen(session)
+    before = audit_log.seen()
 
     soft_delete(session, [session.get(User, user.id)])
     session.commit()
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert sorted((e.entity_type, e.entity_repr) for e in entries) == [
         ("profile", "Profile of ada"),
         ("user", "ada"),
     ]
 
 
-def test_restore_writes_restore_entries(session):
+def test_restore_writes_restore_entries(session, audit_log):
     user = UserFactory(username="ada")
     PostFactory(title="Ada's post", author=user)
     session.commit()
     batch = soft_delete(session, [user])
     session.commit()
     deleted_at = _iso(_live(session, User, user.id).deleted_at)
-    before = _seen(session)
+    before = audit_log.seen()
 
     restore(session, [batch.id])
     session.commit()
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert sorted((e.action, e.entity_type, e.entity_repr) for e in entries) == [
         ("restore", "post", "Ada's post"),
         ("restore", "user", "ada"),
@@ -319,7 +306,7 @@ def test_restore_writes_restore_entries(session):
     }
 
 
-def test_purge_writes_purge_entries_with_a_full_snapshot(session):
+def test_purge_writes_purge_entries_with_a_full_snapshot(session, audit_log):
     author = UserFactory(username="ada")
     tag = TagFactory(name="python")
     post = PostFactory(title="Doomed", body="Gone soon.", author=author, tags=[tag])
@@ -329,13 +316,13 @@ def test_purge_writes_purge_entries_with_a_full_snapshot(session):
     batch = soft_delete(session, [post])
     session.commit()
     deleted_at = _iso(_live(session, Post, post_id).deleted_at)
-    before = _seen(session)
+    before = audit_log.seen()
 
     purge(session, batch_records(session, [batch.id]))
     session.commit()
 
     assert _live(session, Post, post_id) is None
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert [(e.entity_type, e.entity_id, e.entity_repr) for e in entries] == [
         ("post", str(post_id), "Doomed")
     ]
@@ -352,20 +339,20 @@ def test_purge_writes_purge_entries_with_a_full_snapshot(session):
     assert entries[0].action == "purge"
 
 
-def test_purge_of_a_user_records_the_owned_rows_the_database_removes_with_it(session):
+def test_purge_of_a_user_records_the_owned_rows_the_database_removes_with_it(session, audit_log):
     user = UserFactory(username="ada")
     post = PostFactory(title="Ada's post", author=user)
     CommentFactory(post=post, author=user, body="A comment.")
     session.commit()
     user_id, post_id = user.id, post.id
     soft_delete(session, [user])
-    before = _seen(session)
+    before = audit_log.seen()
 
     purge(session, [_live(session, User, user_id)])
     session.commit()
 
     assert _live(session, Post, post_id) is None  # gone by the database cascade
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert sorted((e.action, e.entity_type, e.entity_repr) for e in entries) == [
         ("purge", "comment", "A comment."),
         ("purge", "post", "Ada's post"),
@@ -376,19 +363,19 @@ def test_purge_of_a_user_records_the_owned_rows_the_database_removes_with_it(ses
 # --- bulk statements ----------------------------------------------------------------------
 
 
-def test_bulk_update_writes_one_entry_per_live_row_it_changed(session):
+def test_bulk_update_writes_one_entry_per_live_row_it_changed(session, audit_log):
     low = TaskFactory(title="Low", priority=1)
     normal = TaskFactory(title="Normal", priority=2)
     TaskFactory(title="Already urgent", priority=4)
     trashed = TaskFactory(title="Trashed", priority=1)
     session.commit()
     soft_delete(session, [trashed])
-    before = _seen(session)
+    before = audit_log.seen()
 
     session.execute(update(Task).where(Task.priority < 3).values(priority=4))
     session.commit()
 
-    entries = _entries(session, before)
+    entries = audit_log.entries(before)
     assert sorted((e.action, e.entity_type, e.entity_id, e.entity_repr) for e in entries) == sorted(
         [
             ("bulk_update", "task", str(low.id), "Low"),
@@ -404,29 +391,29 @@ def test_bulk_update_writes_one_entry_per_live_row_it_changed(session):
     assert _by_repr(entries)["Normal"].changes == {"priority": [2, 4]}
 
 
-def test_bulk_update_records_the_updated_at_it_moves_only_with_a_real_change(session):
+def test_bulk_update_records_the_updated_at_it_moves_only_with_a_real_change(session, audit_log):
     """updated_at alone is bookkeeping: a bulk update to the same value records nothing."""
     TaskFactory(title="Urgent", priority=4)
-    before = _seen(session)
+    before = audit_log.seen()
 
     session.execute(update(Task).where(Task.title == "Urgent").values(priority=4))
     session.commit()
 
-    assert _entries(session, before) == []
+    assert audit_log.entries(before) == []
 
 
-def test_bulk_delete_writes_entries_with_snapshots(session):
+def test_bulk_delete_writes_entries_with_snapshots(session, audit_log):
     gone = TaskFactory(title="Gone", priority=3)
     TaskFactory(title="Kept")
     session.commit()
     gone_id, assignee_id, due_at = gone.id, gone.assignee_id, _iso(gone.due_at)
-    before = _seen(session)
+    before = audit_log.seen()
 
     session.execute(delete(Task).where(Task.title == "Gone"))
     session.commit()
 
     assert _live(session, Task, gone_id) is None
-    (entry,) = _entries(session, before)
+    (entry,) = audit_log.entries(before)
     assert (entry.action, entry.entity_type, entry.entity_id, entry.entity_repr) == (
         "bulk_delete",
         "task",
@@ -444,7 +431,7 @@ def test_bulk_delete_writes_entries_with_snapshots(session):
 # --- actor, request, transaction ----------------------------------------------------------
 
 
-def test_actor_from_session_info_is_honoured(session):
+def test_actor_from_session_info_is_honoured(session, audit_log):
     actor_id = uuid.uuid4()
     session.info["actor"] = {"id": str(actor_id), "name": "grace"}
     session.info["request"] = {"id": "req-42", "remote_addr": "203.0.113.7"}
@@ -452,35 +439,35 @@ def test_actor_from_session_info_is_honoured(session):
     TagFactory(name="named")
     session.commit()
 
-    (entry,) = _entries(session)
+    (entry,) = audit_log.entries()
     assert (entry.actor_id, entry.actor_name) == (actor_id, "grace")
     assert (entry.request_id, entry.remote_addr) == ("req-42", "203.0.113.7")
 
 
-def test_without_an_actor_the_entry_says_system(session):
+def test_without_an_actor_the_entry_says_system(session, audit_log):
     session.info.pop("actor", None)
     session.info.pop("request", None)
 
     TagFactory(name="anonymous")
     session.commit()
 
-    (entry,) = _entries(session)
+    (entry,) = audit_log.entries()
     assert (entry.actor_id, entry.actor_name) == (None, "system")
     assert (entry.request_id, entry.remote_addr) == (None, None)
 
 
-def test_occurred_at_is_utc_and_recent(session):
+def test_occurred_at_is_utc_and_recent(session, audit_log):
     start = datetime.now(UTC)
     TagFactory(name="clock")
     session.commit()
 
-    (entry,) = _entries(session)
+    (entry,) = audit_log.entries()
     assert entry.occurred_at.tzinfo is not None
     assert entry.occurred_at.utcoffset().total_seconds() == 0
     assert start <= entry.occurred_at <= datetime.now(UTC)
 
 
-def test_every_flush_of_one_transaction_shares_its_id(session):
+def test_every_flush_of_one_transaction_shares_its_id(session, audit_log):
     TagFactory(name="first flush")
     session.flush()
     TagFactory(name="second flush")
@@ -489,18 +476,18 @@ def test_every_flush_of_one_transaction_shares_its_id(session):
         TagFactory(name="in a savepoint")
     session.commit()
 
-    entries = _entries(session)
+    entries = audit_log.entries()
     assert len(entries) == 3
     _one_transaction(entries)
 
 
-def test_separate_transactions_get_separate_ids(session):
+def test_separate_transactions_get_separate_ids(session, audit_log):
     transaction_ids = []
     for n in range(20):
-        before = _seen(session)
+        before = audit_log.seen()
         TagFactory(name=f"tag {n}")
         session.commit()
-        (entry,) = _entries(session, before)
+        (entry,) = audit_log.entries(before)
         transaction_ids.append(entry.transaction_id)
 
     assert len(set(transaction_ids)) == 20, transaction_ids

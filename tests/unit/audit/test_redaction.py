@@ -14,11 +14,6 @@ FIRST_PASSWORD = "first secret password"
 SECOND_PASSWORD = "second secret password"
 
 
-def _entries(session: Any) -> list[AuditEntry]:
-    session.rollback()
-    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-
-
 def _as_text(entry: AuditEntry) -> str:
     """Everything an entry stores, as one string."""
     return " ".join(
@@ -46,13 +41,13 @@ def _hash_of(session: Any, username: str) -> str:
     return str(session.scalar(select(Operator.password_hash).filter_by(username=username)))
 
 
-def test_creating_an_operator_records_the_password_as_redacted(session):
+def test_creating_an_operator_records_the_password_as_redacted(session, audit_log):
     operator = Operator(username="alice", role=Role.EDITOR.value)
     operator.set_password(FIRST_PASSWORD)
     session.add(operator)
     session.commit()
 
-    entries = _entries(session)
+    entries = audit_log.entries()
     (entry,) = entries
     assert (entry.action, entry.entity_type, entry.entity_repr) == ("create", "operator", "alice")
     assert entry.changes["password_hash"] == ["[redacted]", "[redacted]"]
@@ -62,7 +57,7 @@ def test_creating_an_operator_records_the_password_as_redacted(session):
     _assert_no_part_of(FIRST_PASSWORD, entries)
 
 
-def test_changing_a_password_records_only_that_it_changed(session):
+def test_changing_a_password_records_only_that_it_changed(session, audit_log):
     operator = Operator(username="bob", role=Role.VIEWER.value)
     operator.set_password(FIRST_PASSWORD)
     session.add(operator)
@@ -75,14 +70,14 @@ def test_changing_a_password_records_only_that_it_changed(session):
     new_hash = _hash_of(session, "bob")
     assert new_hash != old_hash
 
-    entries = _entries(session)
+    entries = audit_log.entries()
     assert [(e.action, e.entity_repr) for e in entries] == [("create", "bob"), ("update", "bob")]
     assert entries[1].changes == {"password_hash": ["[redacted]", "[redacted]"]}
     for secret in (old_hash, new_hash, FIRST_PASSWORD, SECOND_PASSWORD):
         _assert_no_part_of(secret, entries)
 
 
-def test_password_changed_after_its_attribute_expired_is_still_redacted(session):
+def test_password_changed_after_its_attribute_expired_is_still_redacted(session, audit_log):
     operator = Operator(username="carol", role=Role.VIEWER.value)
     operator.set_password(FIRST_PASSWORD)
     session.add(operator)
@@ -95,7 +90,7 @@ def test_password_changed_after_its_attribute_expired_is_still_redacted(session)
     operator.role = Role.ADMIN.value
     session.commit()
 
-    entries = _entries(session)
+    entries = audit_log.entries()
     assert entries[-1].changes == {
         "password_hash": ["[redacted]", "[redacted]"],
         "role": ["viewer", "admin"],
@@ -104,14 +99,14 @@ def test_password_changed_after_its_attribute_expired_is_still_redacted(session)
     _assert_no_part_of(_hash_of(session, "carol"), entries)
 
 
-def test_cli_operator_create_is_recorded_as_the_os_user_without_the_hash(app, session):
+def test_cli_operator_create_is_recorded_as_the_os_user_without_the_hash(app, session, audit_log):
     result = app.test_cli_runner().invoke(
         args=["operator", "create", "dave", "--role", "editor", "--password-stdin"],
         input=FIRST_PASSWORD + "\n",
     )
     assert result.exit_code == 0, result.output
 
-    entries = _entries(session)
+    entries = audit_log.entries()
     (entry,) = entries
     assert (entry.action, entry.entity_type, entry.entity_repr) == ("create", "operator", "dave")
     assert entry.actor_name.startswith("cli:")
@@ -122,7 +117,7 @@ def test_cli_operator_create_is_recorded_as_the_os_user_without_the_hash(app, se
     _assert_no_part_of(FIRST_PASSWORD, entries)
 
 
-def test_bulk_statements_on_operators_redact_the_hash_too(session):
+def test_bulk_statements_on_operators_redact_the_hash_too(session, audit_log):
     operator = Operator(username="erin", role=Role.VIEWER.value)
     operator.set_password(FIRST_PASSWORD)
     session.add(operator)
@@ -137,7 +132,7 @@ def test_bulk_statements_on_operators_redact_the_hash_too(session):
     session.execute(delete(Operator).where(Operator.username == "erin"))
     session.commit()
 
-    entries = _entries(session)
+    entries = audit_log.entries()
     assert [(e.action, e.entity_repr) for e in entries] == [
         ("create", "erin"),
         ("bulk_update", "erin"),

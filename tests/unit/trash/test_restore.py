@@ -3,14 +3,8 @@ from sqlalchemy import select
 
 from admin_app.models import Comment, Post, User
 from admin_app.soft_delete import with_deleted
-from admin_app.trash import RestoreBlocked, plan_restore, restore, soft_delete
+from admin_app.trash import RestoreBlocked, plan_restore, restore
 from tests.factories import CommentFactory, PostFactory, ProfileFactory, UserFactory
-
-
-def _trash(session, *records):
-    batch = soft_delete(session, records)
-    session.commit()
-    return batch
 
 
 def _is_trashed(session, model, record_id):
@@ -18,14 +12,14 @@ def _is_trashed(session, model, record_id):
     return row.deleted_at is not None
 
 
-def test_restore_brings_back_exactly_the_batch(session):
+def test_restore_brings_back_exactly_the_batch(session, trash):
     user = UserFactory()
     ProfileFactory(user=user)
     post = PostFactory(author=user)
     kept_comment = CommentFactory(post=post)
     earlier = CommentFactory(post=post)
-    _trash(session, earlier)
-    batch = _trash(session, user)
+    trash(earlier)
+    batch = trash(user)
     assert batch.counts() == {"users": 1, "profiles": 1, "posts": 1, "comments": 1}
 
     plan = restore(session, [batch.id])
@@ -38,10 +32,10 @@ def test_restore_brings_back_exactly_the_batch(session):
     assert _is_trashed(session, Comment, earlier.id)  # trashed on its own, stays trashed
 
 
-def test_unique_clash_blocks_the_whole_batch(session):
+def test_unique_clash_blocks_the_whole_batch(session, trash):
     user = UserFactory(username="ada")
     post = PostFactory(author=user)
-    batch = _trash(session, user)
+    batch = trash(user)
     UserFactory(username="ada", email="other@example.org")
     session.commit()
 
@@ -57,11 +51,11 @@ def test_unique_clash_blocks_the_whole_batch(session):
     assert _is_trashed(session, Post, post.id)
 
 
-def test_trashed_parent_blocks_unless_restored_too(session):
+def test_trashed_parent_blocks_unless_restored_too(session, trash):
     post = PostFactory()
     comment = CommentFactory(post=post)
-    comment_batch = _trash(session, comment)
-    post_batch = _trash(session, post)
+    comment_batch = trash(comment)
+    post_batch = trash(post)
 
     plan = plan_restore(session, [comment_batch.id])
     assert [p.kind for p in plan.problems] == ["parent"]
@@ -78,11 +72,11 @@ def test_trashed_parent_blocks_unless_restored_too(session):
     assert not _is_trashed(session, Comment, comment.id)
 
 
-def test_two_batches_that_clash_with_each_other_are_refused(session):
+def test_two_batches_that_clash_with_each_other_are_refused(session, trash):
     first = UserFactory(username="bo", email="bo1@example.org")
-    first_batch = _trash(session, first)
+    first_batch = trash(first)
     second = UserFactory(username="bo", email="bo2@example.org")
-    second_batch = _trash(session, second)
+    second_batch = trash(second)
 
     plan = plan_restore(session, [first_batch.id, second_batch.id])
     assert [p.field for p in plan.problems] == ["username"]
