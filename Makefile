@@ -44,8 +44,8 @@ fmt: venv ## Format and auto-fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint ## Lint, then the whole suite on SQLite and PostgreSQL
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+test: lint ## Lint, then the whole suite on SQLite and PostgreSQL, with the coverage floor
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov
 
 test-browser: venv ## The browser tests alone (chromium at /usr/bin/chromium); screenshots in test-artifacts/
 	$(BIN)/pytest tests/browser

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    case,
     func,
     select,
 )
@@ -89,7 +90,7 @@ class Post(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type
     def _reading_minutes_expression(cls) -> ColumnElement[int]:
         body = func.coalesce(cls.body, "")
         spaces = func.length(body) - func.length(func.replace(body, " ", ""))
-        words = db.case((func.length(body) == 0, 0), else_=spaces + 1)
+        words = case((func.length(body) == 0, 0), else_=spaces + 1)
         # // is integer division on both engines; / would be a decimal in SQLAlchemy 2.
         return (words + (WORDS_PER_MINUTE - 1)) // WORDS_PER_MINUTE
 

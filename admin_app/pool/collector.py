@@ -115,11 +115,10 @@ class PoolCollector:
                 "max_ms": 0.0,
                 "timeouts": recent_timeouts,
             }
-        pick = lambda q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
         return {
             "count": len(values),
-            "p50_ms": round(pick(0.5) * 1000, 2),
-            "p95_ms": round(pick(0.95) * 1000, 2),
+            "p50_ms": round(_quantile(values, 0.5) * 1000, 2),
+            "p95_ms": round(_quantile(values, 0.95) * 1000, 2),
             "max_ms": round(values[-1] * 1000, 2),
             "timeouts": recent_timeouts,
         }
@@ -136,6 +135,10 @@ class PoolCollector:
     def recent_samples(self) -> list[dict[str, Any]]:
         with self._lock:
             return list(self.samples)
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def pool_state(pool: Any, *, returning: bool = False) -> dict[str, int]:

@@ -22,36 +22,58 @@ def verdict(
     samples: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """``{"status": ok|warn|critical, "reasons": [...]}``; each reason says what to do."""
-    reasons: list[tuple[str, str]] = []
-    if capacity < threads:
-        reasons.append(
-            (
-                "warn",
-                f"capacity {capacity} is below {threads} waitress threads: "
-                "busy threads will queue for a connection",
-            )
-        )
-    if waits["timeouts"]:
-        reasons.append(
-            (
-                "critical",
-                f"{waits['timeouts']} checkout(s) timed out in the last "
-                "5 minutes: raise pool_size or find the slow requests",
-            )
-        )
-    full = sum(1 for s in samples[-300:] if s.get("checked_out", 0) >= capacity > 0)
-    if full:
-        reasons.append(("warn", f"the pool was exhausted for {full} s in the last 5 minutes"))
-    slow = [h for h in held if h["held_s"] > HELD_TOO_LONG_S]
-    if slow:
-        reasons.append(
-            (
-                "warn",
-                f"{len(slow)} connection(s) held longer than "
-                f"{HELD_TOO_LONG_S} s (longest by {slow[0]['holder']})",
-            )
-        )
+    reasons = [
+        *_sizing(capacity, threads),
+        *_timeouts(waits),
+        *_exhaustion(capacity, samples),
+        *_long_holds(held),
+    ]
     status = "ok"
     if reasons:
         status = "critical" if any(level == "critical" for level, _ in reasons) else "warn"
     return {"status": status, "reasons": [text for _, text in reasons]}
+
+
+Reason = tuple[str, str]  # (level, what to do)
+
+
+def _sizing(capacity: int, threads: int) -> list[Reason]:
+    if capacity >= threads:
+        return []
+    return [
+        (
+            "warn",
+            f"capacity {capacity} is below {threads} waitress threads: "
+            "busy threads will queue for a connection",
+        )
+    ]
+
+
+def _timeouts(waits: dict[str, Any]) -> list[Reason]:
+    if not waits["timeouts"]:
+        return []
+    return [
+        (
+            "critical",
+            f"{waits['timeouts']} checkout(s) timed out in the last "
+            "5 minutes: raise pool_size or find the slow requests",
+        )
+    ]
+
+
+def _exhaustion(capacity: int, samples: list[dict[str, Any]]) -> list[Reason]:
+    full = sum(1 for s in samples[-300:] if s.get("checked_out", 0) >= capacity > 0)
+    return [("warn", f"the pool was exhausted for {full} s in the last 5 minutes")] if full else []
+
+
+def _long_holds(held: list[dict[str, Any]]) -> list[Reason]:
+    slow = [h for h in held if h["held_s"] > HELD_TOO_LONG_S]
+    if not slow:
+        return []
+    return [
+        (
+            "warn",
+            f"{len(slow)} connection(s) held longer than "
+            f"{HELD_TOO_LONG_S} s (longest by {slow[0]['holder']})",
+        )
+    ]
