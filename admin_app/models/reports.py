@@ -13,7 +13,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from admin_app.columns import utc_now
-from admin_app.models.naming import label_column
+from admin_app.models.audit import Action, AuditEntry
+from admin_app.models.naming import entity_type, label_column
 from admin_app.models.operators import Operator
 from admin_app.models.query import AnySession
 from admin_app.models.tasks import Task
@@ -155,11 +156,15 @@ class DailyActivity:
 def activity_by_day(
     session: AnySession, models: list[Any], *, days: int = 30, now: datetime | None = None
 ) -> DailyActivity:
-    """Count records created and deleted per UTC day over the last ``days`` days, in one query."""
+    """Count records created and deleted per UTC day over the last ``days`` days, in one query.
+
+    Deletions come from the audit trail, so a later restore or purge does not erase them.
+    """
     today = (now or utc_now()).astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     since = datetime.combine(first, time.min, tzinfo=UTC)
-    per_model = union_all(*(s for model in models for s in _day_rows(model, since))).subquery()
+    rows = [_created_rows(model, since) for model in models] + [_deletion_rows(models, since)]
+    per_model = union_all(*rows).subquery()
     stmt = select(per_model.c.kind, per_model.c.day, func.sum(per_model.c.n)).group_by(
         per_model.c.kind, per_model.c.day
     )
@@ -172,15 +177,27 @@ def activity_by_day(
     )
 
 
-def _day_rows(model: Any, since: datetime) -> list[Select[str, str, int]]:
+def _created_rows(model: Any, since: datetime) -> Select[str, str, int]:
     # Counting per table first keeps the union to a few rows per day, whatever the table sizes.
-    return [
+    return (
         select(
-            literal(kind, String).label("kind"),
-            utc_day(column).label("day"),
+            literal("created", String).label("kind"),
+            utc_day(model.created_at).label("day"),
             func.count().label("n"),
         )
-        .where(column >= since)
-        .group_by(utc_day(column))
-        for kind, column in (("created", model.created_at), ("deleted", model.deleted_at))
-    ]
+        .where(model.created_at >= since)
+        .group_by(utc_day(model.created_at))
+    )
+
+
+def _deletion_rows(models: list[Any], since: datetime) -> Select[str, str, int]:
+    day = utc_day(AuditEntry.occurred_at)
+    return (
+        select(literal("deleted", String).label("kind"), day.label("day"), func.count().label("n"))
+        .where(
+            AuditEntry.occurred_at >= since,
+            AuditEntry.action == Action.SOFT_DELETE,
+            AuditEntry.entity_type.in_([entity_type(model) for model in models]),
+        )
+        .group_by(day)
+    )

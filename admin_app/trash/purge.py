@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from admin_app.audit import ACTION_OVERRIDE
 from admin_app.models import DOMAIN_MODELS, Action
@@ -43,9 +43,16 @@ def purge_ids(
     *,
     expunge: Iterable[Any] = (),
 ) -> Counter[str]:
-    """Delete trashed rows by id, model by model; return how many rows each table lost."""
+    """Delete trashed rows by id, model by model; return how many rows each table lost.
+
+    Rows are counted before anything is deleted: a database cascade (a reply removed with its
+    comment) takes rows out of a later statement's reach, and its rowcount would miss them.
+    """
     session.flush()
     removed: Counter[str] = Counter()
+    for model in PURGE_ORDER:
+        if ids.get(model):
+            removed[model.__tablename__] = _count_trashed(session, model, ids[model])
     for model in PURGE_ORDER:
         wanted = ids.get(model)
         if not wanted:
@@ -54,11 +61,16 @@ def purge_ids(
         stmt = with_deleted(
             delete(model).where(model.id.in_(wanted), model.deleted_at.is_not(None))
         ).execution_options(synchronize_session=False, **{ACTION_OVERRIDE: Action.PURGE})
-        removed[model.__tablename__] += session.execute(stmt).rowcount  # type: ignore[attr-defined]
+        session.execute(stmt)
     for record in expunge:
         if record in session:
             session.expunge(record)
     return removed
+
+
+def _count_trashed(session: AnySession, model: Any, ids: list[uuid.UUID]) -> int:
+    stmt = only_deleted(select(func.count()).select_from(model), model).where(model.id.in_(ids))
+    return int(session.execute(stmt).scalar_one())
 
 
 def purgeable(session: AnySession, *, before: datetime) -> dict[Any, list[uuid.UUID]]:

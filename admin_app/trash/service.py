@@ -38,11 +38,19 @@ def owned_records(roots: Iterable[Any], *, include_deleted: bool = False) -> lis
     seen = {(type(r), r.id) for r in frontier}
     found: list[Any] = []
     while frontier and session is not None:
-        children = _next_level(session, frontier, include_deleted)
-        frontier = [c for c in children if (type(c), c.id) not in seen]
-        seen.update((type(c), c.id) for c in frontier)
+        # A record owned twice (a comment on a user's own post) is met twice in one level:
+        # keep its first sighting only, so every count matches what the action moves.
+        frontier = [c for c in _next_level(session, frontier, include_deleted) if _first(c, seen)]
         found += frontier
     return found
+
+
+def _first(record: Any, seen: set[tuple[type, Any]]) -> bool:
+    key = (type(record), record.id)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _next_level(session: Any, parents: list[Any], include_deleted: bool) -> list[Any]:

@@ -11,7 +11,7 @@ from admin_app.models.reports import (
     recent_delete_batches,
     utc_day,
 )
-from admin_app.trash import soft_delete
+from admin_app.trash import purge, restore, soft_delete
 from tests.conftest import make_operator
 from tests.factories import CommentFactory, PostFactory, TaskFactory, UserFactory
 
@@ -109,9 +109,27 @@ def test_activity_counts_created_and_deleted_records_per_day(session):
         date(2026, 3, 8): 3,
         date(2026, 3, 9): 1,
     }
-    assert {d: n for d, n in zip(activity.days, activity.deleted, strict=True) if n} == {
-        date(2026, 3, 10): 1
-    }
+    # Deletions come from the audit trail, and setting the column wrote no soft_delete entry.
+    assert not any(activity.deleted)
+
+
+def test_deletions_per_day_outlive_restore_and_purge(session, audit_log):
+    user = UserFactory()
+    PostFactory.create_batch(2, author=user)
+    session.commit()
+    batch = soft_delete(session, [user])
+    session.commit()
+    restore(session, [batch.id])
+    session.commit()
+    again = soft_delete(session, [user.posts[0]])
+    session.commit()
+    purge(session, again.records)
+    session.commit()
+
+    # "Now" is the audit's own latest time, so the test cannot straddle midnight.
+    latest = max(e.occurred_at for e in audit_log.entries(action="soft_delete"))
+    activity = activity_by_day(session, MODELS, now=latest)
+    assert sum(activity.deleted) == 4  # the user and two posts, then one post again
 
 
 def test_batches_page_newest_first_and_are_counted(session):
