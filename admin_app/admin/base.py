@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash
 from flask_admin.model import typefmt
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from wtforms.validators import ValidationError
 
 from admin_app.admin.access import AccessMixin
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
+from admin_app.admin.uniques import add_unique_errors
 from admin_app.models import Role
+
+log = logging.getLogger(__name__)
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
 
@@ -80,6 +86,37 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
 
     def get_list_form(self) -> Any:
         return without_fields(super().get_list_form(), protected_fields(self.model))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        # Flask-Admin's Unique validator reads form._obj to let a record keep its own value;
+        # FlaskForm never sets it, so every edit of an operator said "Already exists.".
+        form._obj = obj
+        return form
+
+    def list_form(self, obj: Any = None) -> Any:
+        form = super().list_form(obj)
+        form._obj = obj
+        return form
+
+    def validate_form(self, form: Any) -> bool:
+        if not super().validate_form(form):
+            return False
+        return add_unique_errors(form, self.model, getattr(form, "_obj", None))
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        # Flask-Admin flashes the exception's text, SQL and parameters included: say it plainly.
+        if isinstance(exc, ValidationError):
+            return bool(super().handle_view_exception(exc))
+        log.warning("save refused in %s: %s", self.endpoint, type(exc).__name__, exc_info=exc)
+        if isinstance(exc, IntegrityError):
+            flash(
+                "Not saved: a value is already used by another record, or a link is missing.",
+                "error",
+            )
+        else:
+            flash("Not saved: the record could not be written. Nothing was changed.", "error")
+        return True
 
     def delete_model(self, model: Any) -> bool:
         # Never Flask-Admin's hard delete: content views trash, operator views deactivate.

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select, tuple_
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.models import DOMAIN_MODELS
+from admin_app.models.constraints import live_unique_columns
 from admin_app.models.naming import entity_type
 from admin_app.models.query import AnySession
 from admin_app.soft_delete import get_with_deleted, with_deleted
@@ -123,15 +124,6 @@ def _trashed_parents(session: AnySession, plan: RestorePlan) -> list[Problem]:
             if parent is not None and parent.deleted_at and parent.delete_batch not in batches:
                 problems.append(Problem("parent", record, parent))
     return problems
-
-
-def live_unique_columns(model: Any) -> list[list[str]]:
-    """Column lists of the model's unique indexes that cover live rows only."""
-    return [
-        [col.name for col in index.columns]
-        for index in model.__table__.indexes
-        if index.unique and index.dialect_options["sqlite"].get("where") is not None
-    ]
 
 
 def _unique_clashes(session: AnySession, records: list[Any]) -> list[Problem]:

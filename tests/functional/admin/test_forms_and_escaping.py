@@ -127,3 +127,69 @@ def test_markup_in_values_is_shown_as_text(client, session, as_role, endpoint):
     ):
         assert MARKUP not in page
         assert ESCAPED in page
+
+
+NO_SQL = ("IntegrityError", "INSERT", "UPDATE ", "UNIQUE", "uq_", "[SQL", "parameters")
+
+
+def _post_form(client: Any, url: str, data: dict[str, str]) -> Any:
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "field", "make"),
+    [
+        ("user", "username", lambda: UserFactory(username="grace")),
+        ("tag", "name", lambda: TagFactory(name="grace")),
+    ],
+)
+def test_a_taken_value_is_a_message_under_its_field_with_a_link(
+    client, session, as_role, endpoint, field, make
+):
+    holder = make()
+    session.commit()
+    as_role(Role.EDITOR)
+    data = {field: "grace", "email": "new@example.org", "first_name": "Typed", "last_name": "In"}
+    response = _post_form(client, f"/admin/{endpoint}/new/", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200  # the form again, not a redirect
+    assert (
+        f'Already used by {endpoint} <a href="/admin/{endpoint}/details/?id={holder.id}">' in page
+    )
+    assert not [word for word in NO_SQL if word in page]
+    assert 'value="grace"' in page  # the form keeps what was typed
+
+
+def test_a_value_held_only_in_the_trash_can_be_taken(client, session, as_role, trash):
+    trash(UserFactory(username="grace"))
+    as_role(Role.EDITOR)
+    data = {"username": "grace", "email": "grace2@example.org", "first_name": "G", "last_name": "H"}
+    assert _post_form(client, "/admin/user/new/", data).status_code == 302
+
+
+def test_editing_a_record_keeps_its_own_unique_values(client, session, as_role):
+    user = UserFactory(username="grace", email="grace@example.org")
+    session.commit()
+    as_role(Role.EDITOR)
+    data = {
+        "username": "grace",
+        "email": "grace@example.org",
+        "first_name": "New",
+        "last_name": "N",
+    }
+    response = _post_form(client, f"/admin/user/edit/?id={user.id}", data)
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    session.rollback()
+    assert session.get(type(user), user.id).first_name == "New"
+
+
+def test_a_taken_email_on_edit_names_the_field(client, session, as_role):
+    UserFactory(username="ada", email="ada@example.org")
+    grace = UserFactory(username="grace", email="grace@example.org")
+    session.commit()
+    as_role(Role.EDITOR)
+    data = {"username": "grace", "email": "ada@example.org", "first_name": "G", "last_name": "H"}
+    page = _post_form(client, f"/admin/user/edit/?id={grace.id}", data).get_data(as_text=True)
+    assert "Already used by user" in page
+    assert "ada@example.org" in page
+    assert not [word for word in NO_SQL if word in page]
