@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role, Task, counts
-from tests.browser.conftest import LiveServer, fill_sign_in, sign_in
+from tests.browser.conftest import SCREENSHOTS, LiveServer, fill_sign_in, sign_in
 
 # Is any pixel of the canvas painted? Chart.js draws axes and bars; a failed chart leaves it blank.
 CANVAS_PAINTED = """canvas => {
@@ -99,3 +99,16 @@ def test_dashboard_shows_counts_tasks_deletions_and_charts(
     expect(deletions.filter(has_text="editor")).to_contain_text("Post")
     for chart in ("#chart-created", "#chart-deleted"):
         assert page.locator(chart).evaluate(CANVAS_PAINTED), f"{chart} is blank"
+
+
+def test_a_missing_page_keeps_the_console_around_it(page: Page) -> None:
+    sign_in(page, Role.VIEWER)
+    response = page.goto("/admin/post/no-such-page/")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "error-page-404.png"), full_page=True)
+    page.get_by_role("link", name="Go to the dashboard").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
