@@ -33,6 +33,8 @@ def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:
         found[attr.key] = _pair(attr.key, None, value) if created else _pair(attr.key, value, None)
     for key in _many_to_many(state.mapper):
         members = sorted(str(m) for m in state.dict.get(key) or ())
+        if created and not members:
+            continue  # "[] → []" on every new record is noise
         found[key] = [[], members] if created else [members, []]
     return found
 

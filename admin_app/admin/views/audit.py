@@ -12,35 +12,20 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
+from admin_app.admin.audit_display import (
+    remember_references,
+    render_changes,
+    transaction_label,
+)
 from admin_app.admin.base import SecureModelView
 from admin_app.audit.revert import MODELS, REVERTIBLE, RevertError, plan_revert, revert
 from admin_app.extensions import db
 from admin_app.models import AuditEntry, Role
 from admin_app.soft_delete import get_with_deleted
 
-FOLD_AT = 120  # characters; longer values are folded behind a toggle
-
-
-def _value(value: Any) -> Markup:
-    text = "∅" if value is None else value if isinstance(value, str) else str(value)
-    if len(text) <= FOLD_AT:
-        return escape(text)
-    return Markup("<details><summary>{}…</summary>{}</details>").format(text[:FOLD_AT], text)
-
-
-def render_changes(changes: dict[str, Any]) -> Markup:
-    """Each field as ``field: old → new``, escaped, long values folded."""
-    rows = [
-        Markup(
-            '<div class="audit-change"><code>{}</code>: <del>{}</del> → <ins>{}</ins></div>'
-        ).format(name, _value(old), _value(new))
-        for name, (old, new) in sorted(changes.items())
-    ]
-    return Markup("").join(rows)
-
 
 def _changes_formatter(view: Any, context: Any, model: AuditEntry, name: str) -> Markup:
-    return render_changes(model.changes or {})
+    return render_changes(model)
 
 
 def _record_link(view: Any, context: Any, model: AuditEntry, name: str) -> Markup:
@@ -51,10 +36,7 @@ def _record_link(view: Any, context: Any, model: AuditEntry, name: str) -> Marku
 
 
 def _transaction_link(view: Any, context: Any, model: AuditEntry, name: str) -> Markup:
-    url = url_for("audit.transaction", transaction_id=model.transaction_id)
-    return Markup('<a href="{}" title="Everything written together">{}</a>').format(
-        url, str(model.transaction_id)[:8]
-    )
+    return transaction_label(model.transaction_id)
 
 
 class AuditView(SecureModelView):
@@ -95,6 +77,12 @@ class AuditView(SecureModelView):
     column_formatters_detail = {"changes": _changes_formatter}
     column_details_exclude_list: tuple[str, ...] = ()
 
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, entries = super().get_list(*args, **kwargs)
+        if isinstance(entries, list):  # not the unexecuted query an export asks for
+            remember_references(entries)  # one query per referenced model for the page
+        return count, entries
+
     def _entry(self, entry_id: str) -> AuditEntry:
         try:
             entry = db.session.get(AuditEntry, uuid.UUID(entry_id))
@@ -128,6 +116,7 @@ class AuditView(SecureModelView):
             .limit(500)
         )
         entries = db.session.scalars(stmt).all()
+        remember_references(entries)
         return self.render(
             "admin/audit/history.html",
             entries=entries,
@@ -145,6 +134,7 @@ class AuditView(SecureModelView):
             .order_by(AuditEntry.occurred_at)
         )
         entries = db.session.scalars(stmt).all()
+        remember_references(entries)
         return self.render(
             "admin/audit/history.html",
             entries=entries,
