@@ -44,7 +44,9 @@
     verdict.className = "alert alert-" + ({ ok: "success", warn: "warning", critical: "danger" })[stats.verdict.status];
     text("#verdict-status", stats.verdict.status.toUpperCase());
     const samples = stats.samples.slice(-600);
-    chart.data.labels = samples.map((s) => new Date(s.t * 1000).toLocaleTimeString());
+    // The zone every other time on the console is shown in (UTC unless the page says otherwise).
+    const zone = panel.dataset.timeZone || "UTC";
+    chart.data.labels = samples.map((s) => new Date(s.t * 1000).toLocaleTimeString("en-GB", { timeZone: zone, hour12: false }));
     chart.data.datasets[0].data = samples.map((s) => s.checked_out);
     chart.data.datasets[1].data = samples.map((s) => s.checked_in);
     chart.data.datasets[2].data = samples.map((s) => s.overflow);

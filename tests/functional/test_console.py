@@ -177,3 +177,45 @@ def test_probes_answer_json_without_sign_in_and_hold_no_secrets(app, client, pat
 def test_demo_seed_is_what_the_dashboard_counts(session, demo):
     assert demo == {"users": 8, "tags": 10, "posts": 36, "comments": 90, "tasks": 24}
     assert session.scalar(select(func.count()).select_from(Profile)) == 8
+
+
+def _title(page: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert found, "no title"
+    return " ".join(found.group(1).split())
+
+
+def test_each_page_title_names_the_page_and_the_record(client, session, as_role):
+    post = PostFactory(title="Notes on pooling")
+    session.commit()
+    as_role(Role.EDITOR)
+    titles = {
+        name: _title(client.get(url).get_data(as_text=True))
+        for name, url in (
+            ("list", "/admin/post/"),
+            ("new", "/admin/post/new/"),
+            ("edit", f"/admin/post/edit/?id={post.id}"),
+            ("details", f"/admin/post/details/?id={post.id}"),
+        )
+    }
+    assert len(set(titles.values())) == 4, titles
+    assert titles["edit"].startswith("Edit Notes on pooling - ")
+    assert titles["details"].startswith("Notes on pooling - ")
+    assert titles["new"].startswith("New - Post")
+
+
+def test_console_pages_declare_their_language_and_offer_a_skip_link(client, as_role):
+    as_role(Role.VIEWER)
+    page = client.get("/admin/post/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert 'href="#content">Skip to content</a>' in page
+    assert '<main id="content"' in page
+
+
+def test_the_details_page_shows_the_whole_body(client, session, as_role):
+    body = "A long body. " * 40
+    post = PostFactory(body=body)
+    session.commit()
+    as_role(Role.VIEWER)
+    assert body.strip() in client.get(f"/admin/post/details/?id={post.id}").get_data(as_text=True)
+    assert body.strip() not in client.get("/admin/post/").get_data(as_text=True)

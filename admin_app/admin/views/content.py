@@ -148,6 +148,7 @@ class PostView(ContentView):
     form_columns = ("title", "author", "tags", "body", "published_at")
     form_ajax_refs = {"author": _ajax("username", "email"), "tags": _ajax("name")}
     column_formatters = {"body": _excerpt}
+    column_formatters_detail: dict[str, Any] = {}  # the details page shows the whole body
 
 
 class TagView(ContentView):
@@ -162,6 +163,7 @@ class CommentView(ContentView):
     column_list = ("body", "author", "post", "parent", "created_at")
     column_searchable_list = ("body",)
     column_formatters = {"body": _excerpt}
+    column_formatters_detail: dict[str, Any] = {}  # the details page shows the whole body
     form_columns = ("body", "author", "post", "parent")
     form_ajax_refs = {
         "author": _ajax("username", "email"),
