@@ -1,27 +1,39 @@
-"""Full-text search: tsvector + GIN on PostgreSQL, FTS5 tables kept by triggers on SQLite."""
+"""Full-text search: weighted tsvector + GIN on PostgreSQL, FTS5 tables kept by triggers on SQLite.
+
+What an operator types, on both engines alike: words (all required, stemmed, accents
+ignored), "quoted phrases", ``-word`` to exclude, and the last word typed matched as a prefix
+("revi" finds "Review"). The first searchable column (a title, a username) weighs more than
+the rest. Everything else in the input is text, never syntax.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, literal_column, select, text
+from sqlalchemy import Select, func, literal, literal_column, select, text
 
 from admin_app.models.query import AnySession
 
 # Quoted phrases stay together; everything else splits on whitespace.
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w", re.UNICODE)
-# The stored documents split on @ . / (see the migration); queries must split the same way.
+_PREFIXABLE = re.compile(r"[^\W_]{2,}")  # letters and digits only, two or more
+# The stored documents split on @ . / (see the migrations); queries must split the same way.
 _PG_SPLIT = str.maketrans({'"': " ", "@": " ", ".": " ", "/": " "})
+PG_CONFIG: Any = literal_column("'english'")
+# bm25 weight of the first searchable column against the others (PostgreSQL: weight A vs B).
+TITLE_WEIGHT = 4.0
 
 
 def searchable_columns(model: type) -> tuple[str, ...]:
     return tuple(getattr(model, "__searchable__", ()))
 
 
-# PostgreSQL keeps a generated tsvector column (migration 0002_full_text_search) with a GIN
-# index on it; the models do not declare it, so ORM inserts never try to write it.
+# PostgreSQL keeps a generated tsvector column (migration 0008_search) with a GIN index on
+# it; the models do not declare it, so ORM inserts never try to write it.
 PG_DOCUMENT_COLUMN = "fts_document"
 
 
@@ -29,29 +41,63 @@ def fts_table(model: type) -> str:
     return f"fts_{model.__tablename__}"  # type: ignore[attr-defined]
 
 
-def split_terms(query: str) -> list[str]:
-    """Words and quoted phrases that carry at least one letter or digit."""
-    terms = [phrase or word for phrase, word in _TERMS.findall(query)]
-    return [term for term in terms if _WORD.search(term)]
+@dataclass
+class SearchTerms:
+    """A typed query, read: required words and phrases, one prefix, excluded words."""
+
+    required: list[str] = field(default_factory=list)
+    prefix: str | None = None
+    excluded: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        # Exclusions alone would list nearly everything: a search must say what it wants.
+        return bool(self.required or self.prefix)
 
 
-def fts5_query(terms: list[str], columns: tuple[str, ...]) -> str:
+def parse(query: str) -> SearchTerms:
+    found = SearchTerms()
+    tokens = _TERMS.findall(query)
+    for position, (phrase, word) in enumerate(tokens):
+        term = phrase or word
+        if not _WORD.search(term):
+            continue
+        if word.startswith("-") and _WORD.search(word[1:]):
+            found.excluded.append(word[1:])
+        elif word and position == len(tokens) - 1 and _PREFIXABLE.fullmatch(word):
+            if not query[-1:].isspace():  # still typing it
+                found.prefix = word
+            else:
+                found.required.append(word)
+        else:
+            found.required.append(term)
+    return found
+
+
+def fts5_query(terms: SearchTerms, columns: tuple[str, ...]) -> str:
     # Every term is quoted, so FTS5 operators and punctuation in user input are literal text;
     # the column filter keeps the indexed id out of what users search.
-    phrases = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    return "{" + " ".join(columns) + "} : (" + phrases + ")"
+    wanted = [_fts5_string(term) for term in terms.required]
+    if terms.prefix:
+        wanted.append(_fts5_string(terms.prefix) + "*")
+    expression = "(" + " ".join(wanted) + ")"
+    if terms.excluded:
+        expression += " NOT (" + " OR ".join(map(_fts5_string, terms.excluded)) + ")"
+    return "{" + " ".join(columns) + "} : (" + expression + ")"
+
+
+def _fts5_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 def ranked_matches(session: AnySession, model: Any, query: str) -> Any:
     """A subquery of ``(id, score)`` for the rows matching ``query``; lower score is better.
 
-    None when the query has no letters or digits (it matches nothing). Operators, quotes,
-    ``%`` and ``_`` in the query are searched as text, never as syntax.
+    None when the query asks for nothing (no letters or digits, or exclusions only).
     """
     columns = searchable_columns(model)
     if not columns:
         raise ValueError(f"{model.__name__} declares no searchable columns")
-    terms = split_terms(query)
+    terms = parse(query)
     if not terms:
         return None
     if session.get_bind().dialect.name == "postgresql":
@@ -70,19 +116,39 @@ def search(
     return stmt.join(ranking, ranking.c.id == model.id).order_by(ranking.c.score)
 
 
-def _ranked_postgresql(model: Any, terms: list[str]) -> Any:
+def pg_tsquery(terms: SearchTerms) -> Any:
+    """The tsquery for ``terms``, built from functions, so no input is parsed as syntax."""
+
+    def phrase(term: str) -> Any:
+        return func.phraseto_tsquery(
+            PG_CONFIG, func.admin_unaccent(literal(term.translate(_PG_SPLIT)))
+        )
+
+    wanted = [phrase(term) for term in terms.required]
+    if terms.prefix:  # letters and digits only (see _PREFIXABLE), so quote_literal is plain
+        quoted = func.quote_literal(func.admin_unaccent(literal(terms.prefix)))
+        wanted.append(func.to_tsquery(PG_CONFIG, quoted.concat(":*")))
+    query = reduce(func.tsquery_and, wanted)
+    for term in terms.excluded:
+        query = func.tsquery_and(query, func.tsquery_not(phrase(term)))
+    return query
+
+
+def _ranked_postgresql(model: Any, terms: SearchTerms) -> Any:
     document: Any = literal_column(f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}")
-    # Each term quoted: websearch syntax (-, or) in user input is searched as words.
-    quoted = " ".join('"' + term.translate(_PG_SPLIT) + '"' for term in terms)
-    tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("q", quoted))
+    tsquery = pg_tsquery(terms).self_group()
     score = (-func.ts_rank_cd(document, tsquery)).label("score")
     return select(model.id.label("id"), score).where(document.bool_op("@@")(tsquery)).subquery()
 
 
-def _ranked_sqlite(model: Any, columns: tuple[str, ...], terms: list[str]) -> Any:
+def _ranked_sqlite(model: Any, columns: tuple[str, ...], terms: SearchTerms) -> Any:
     table = fts_table(model)
+    weights = ", ".join(["0", str(TITLE_WEIGHT)] + ["1"] * (len(columns) - 1))  # id weighs 0
     return (
-        select(literal_column("id").label("id"), literal_column("rank").label("score"))
+        select(
+            literal_column("id").label("id"),
+            literal_column(f"bm25({table}, {weights})").label("score"),
+        )
         .select_from(text(table))
         .where(text(f"{table} MATCH :q").bindparams(q=fts5_query(terms, columns)))
         .subquery()

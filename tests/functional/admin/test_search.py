@@ -53,10 +53,12 @@ def test_search_lists_the_full_text_matches_and_counts_them(
     assert len(listed_ids(first, endpoint)) == min(20, len(expected))
 
 
-def test_search_finds_words_not_fragments_on_full_text_models(client, session, demo, as_role):
+def test_search_finds_words_and_prefixes_not_fragments(client, session, demo, as_role):
     as_role(Role.VIEWER)
     assert listed(get_page(client, "/admin/user/", search="Hopper"), "username") == ["grace"]
-    assert listed(get_page(client, "/admin/user/", search="Hopp"), "username") == []
+    assert listed(get_page(client, "/admin/user/", search="Hopp"), "username") == ["grace"]
+    assert listed(get_page(client, "/admin/user/", search="opper"), "username") == []
+    assert listed(get_page(client, "/admin/user/", search="Grace Hopp"), "username") == ["grace"]
 
 
 def test_search_and_a_filter_narrow_together(client, session, demo, as_role):

@@ -149,8 +149,8 @@ def test_trashed_posts_never_appear(session, posts):
         ("quo_ka", ""),  # _ is not a single-character wildcard
         ("Quokka_", "AC"),
         ("quokka*", "AC"),  # * is not a prefix operator
-        ("quok*", ""),
-        ("quokka -zeppelin", "C"),  # - is not NOT: both words are required
+        ("quok*", ""),  # only the last plain word is a prefix, not one with a *
+        ("quokka -zeppelin", "A"),  # -word excludes
         ("quokka OR zeppelin", "C"),  # OR is not a disjunction (C has the word "or")
         ("NEAR(quokka zeppelin)", ""),  # NEAR( is not the FTS5 operator
         ('"quokka', "AC"),  # an unbalanced quote is just a character
