@@ -30,6 +30,7 @@ BELOW_WEB: dict[str, set[str]] = {
     "models": {"columns", "extensions", "soft_delete"},
     "audit": {"columns", "extensions", "models", "soft_delete"},
     "trash": {"audit", "columns", "extensions", "models", "soft_delete"},
+    "undo": {"audit", "models", "soft_delete", "trash"},
 }
 LOWER = set(BELOW_WEB)
 MAY_IMPORT: dict[str, set[str]] = {

@@ -39,7 +39,7 @@ def plan_revert(session: Any, entry: AuditEntry) -> RevertPlan:
     if entry.action not in REVERTIBLE:
         raise RevertError(f"a {entry.action} entry cannot be reverted")
     model = MODELS.get(entry.entity_type)
-    record = _load(session, model, entry.entity_id) if model else None
+    record = load_record(session, model, entry.entity_id) if model else None
     if record is None:
         raise RevertError("the record no longer exists")
     if getattr(record, "deleted_at", None) is not None:
@@ -48,7 +48,7 @@ def plan_revert(session: Any, entry: AuditEntry) -> RevertPlan:
     for name, (old, new) in entry.changes.items():
         if REDACTED in (old, new):
             raise RevertError(f"{name} is a secret and cannot be reverted")
-        now = _current(record, name)
+        now = current_value(record, name)
         plan.fields.append((name, now, old))
         if now != new:
             plan.conflicts.append(name)
@@ -65,7 +65,7 @@ def revert(session: Any, entry: AuditEntry, *, overwrite_later_changes: bool = F
     if plan.conflicts and not overwrite_later_changes:
         raise RevertError("changed since: " + ", ".join(plan.conflicts))
     for name, _, old in plan.fields:
-        _assign(session, plan.record, name, old)
+        assign_field(session, plan.record, name, old)
     session.info[ACTION_OVERRIDE] = Action.REVERT
     try:
         session.flush()
@@ -74,7 +74,7 @@ def revert(session: Any, entry: AuditEntry, *, overwrite_later_changes: bool = F
     return plan
 
 
-def _load(session: Any, model: Any, entity_id: str | None) -> Any:
+def load_record(session: Any, model: Any, entity_id: str | None) -> Any:
     try:
         key = uuid.UUID(str(entity_id))
     except ValueError:
@@ -82,14 +82,14 @@ def _load(session: Any, model: Any, entity_id: str | None) -> Any:
     return get_with_deleted(session, model, key)
 
 
-def _current(record: Any, name: str) -> Any:
+def current_value(record: Any, name: str) -> Any:
     value = getattr(record, name)
     if isinstance(value, list):  # a many-to-many collection, recorded by name
         return sorted(str(member) for member in value)
     return to_json(value)
 
 
-def _assign(session: Any, record: Any, name: str, value: Any) -> None:
+def assign_field(session: Any, record: Any, name: str, value: Any) -> None:
     mapper = inspect(type(record))
     if name in mapper.relationships:
         names = list(value or [])

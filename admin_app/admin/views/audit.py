@@ -18,6 +18,7 @@ from admin_app.admin.audit_display import (
     transaction_label,
 )
 from admin_app.admin.base import SecureModelView
+from admin_app.admin.views.audit_pages import AuditMomentPages, parse_uuid
 from admin_app.audit.revert import MODELS, REVERTIBLE, RevertError, plan_revert, revert
 from admin_app.extensions import db
 from admin_app.models import AuditEntry, Role
@@ -39,7 +40,7 @@ def _transaction_link(view: Any, context: Any, model: AuditEntry, name: str) -> 
     return transaction_label(model.transaction_id)
 
 
-class AuditView(SecureModelView):
+class AuditView(AuditMomentPages, SecureModelView):
     """Everyone signed in reads the trail; nobody edits it; editors revert from it."""
 
     model_class = AuditEntry
@@ -130,7 +131,7 @@ class AuditView(SecureModelView):
     def transaction(self, transaction_id: str) -> str:
         stmt = (
             select(AuditEntry)
-            .where(AuditEntry.transaction_id == uuid.UUID(transaction_id))
+            .where(AuditEntry.transaction_id == parse_uuid(transaction_id, "transaction"))
             .order_by(AuditEntry.occurred_at)
         )
         entries = db.session.scalars(stmt).all()
@@ -139,6 +140,7 @@ class AuditView(SecureModelView):
             "admin/audit/history.html",
             entries=entries,
             title="transaction",
+            transaction_id=transaction_id,
             render_changes=render_changes,
             revertible=REVERTIBLE,
         )
