@@ -3,6 +3,7 @@
 from admin_app.models import query
 from admin_app.models.audit import Action, AuditEntry
 from admin_app.models.events import register
+from admin_app.models.jobs import BulkJob
 from admin_app.models.mixins import TimestampMixin, UUIDMixin
 from admin_app.models.operators import Operator, Role
 from admin_app.models.posts import Comment, Post, Tag, post_tags
@@ -16,6 +17,7 @@ __all__ = [
     "DOMAIN_MODELS",
     "Action",
     "AuditEntry",
+    "BulkJob",
     "Comment",
     "Operator",
     "Post",

@@ -78,14 +78,19 @@ def preview_cascade(records: Iterable[Any], *, include_deleted: bool = False) ->
 
 
 def soft_delete(
-    session: AnySession, records: Iterable[Any], *, actor_id: uuid.UUID | None = None
+    session: AnySession,
+    records: Iterable[Any],
+    *,
+    actor_id: uuid.UUID | None = None,
+    batch_id: uuid.UUID | None = None,
 ) -> TrashBatch:
-    """Trash ``records`` and the live records they own, all under one new batch id.
+    """Trash ``records`` and the live records they own, all under one batch id.
 
-    Children already in the trash keep their own batch, so restoring this batch never
-    brings them back. Adds and flushes; the caller commits.
+    A new batch unless ``batch_id`` is given (a bulk job's chunks share one). Children
+    already in the trash keep their own batch, so restoring this batch never brings them
+    back. Adds and flushes; the caller commits.
     """
-    batch = TrashBatch(id=uuid7())
+    batch = TrashBatch(id=batch_id or uuid7())
     now = utc_now()
     roots = list(records)
     # owned_records never repeats a record; the roots may (the same row selected twice).

@@ -12,7 +12,7 @@ from admin_app.columns import utc_now
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Role, Task, User
 from admin_app.trash import soft_delete
-from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.conftest import SCREENSHOTS, LiveServer, sign_in
 
 
 def _make_author(server: LiveServer, name: str) -> tuple[str, str]:
@@ -118,3 +118,32 @@ def test_edit_a_title_read_the_history_and_revert_it(page: Page, live_server: Li
     expect(page.locator("#audit-history tr.audit-revert")).to_have_count(1)
     with live_server.app.app_context():
         assert db.session.get(Post, post_id).title == title
+
+
+def test_trash_every_match_of_a_search_with_progress_then_restore_the_batch(
+    page: Page, live_server: LiveServer
+) -> None:
+    word = f"bulk{uuid.uuid4().hex[:6]}"
+    with live_server.app.app_context():
+        author = User(username=word, email=f"{word}@example.org")
+        db.session.add_all(
+            [Post(title=f"{word} note {n}", body="x", author=author) for n in range(7)]
+        )
+        db.session.commit()
+    sign_in(page, Role.EDITOR)
+    page.goto(f"/admin/post/?search={word}")
+    page.get_by_role("button", name="All 7 matching").or_(
+        page.get_by_text("All 7 matching")
+    ).first.click()
+    page.get_by_role("link", name="Move to trash…").last.click()
+    expect(page.locator("#bulk-count")).to_contain_text("7 record(s)")
+    page.get_by_label(re.compile("Yes, move to trash all 7")).check()
+    page.get_by_role("button", name=re.compile(r"Move to trash 7 record")).click()
+    expect(page.locator("#bulk-status")).to_have_text("Finished.")
+    expect(page.locator(".progress-bar")).to_have_text("100 %")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "bulk-trash-progress.png"), full_page=True)
+    page.get_by_role("link", name="The batch in the recycle bin").click()
+    expect(page.locator("#restore-records")).to_contain_text(f"{word} note 3")
+    page.get_by_role("button", name=re.compile(r"Restore \d+ record")).click()
+    expect(page.get_by_text(re.compile(r"Restored 7 record\(s\)"))).to_be_visible()

@@ -60,6 +60,7 @@ def _url(rule: Any) -> str:
         "entity_type": "post",
         "entity_id": str(uuid.uuid4()),
         "transaction_id": str(uuid.uuid4()),
+        "job_id": str(uuid.uuid4()),
     }
     path = rule.rule
     for name in rule.arguments:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
+from admin_app.admin.bulk import BulkBehaviour
 from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Priority, Profile, Role, Tag, Task, User
@@ -26,10 +27,11 @@ def describe_counts(counts: Any) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
-class ContentView(SecureModelView):
+class ContentView(BulkBehaviour, SecureModelView):
     """A soft-deletable model: delete asks first, saying what goes along, then trashes it all
     in one batch. Every row links to its history."""
 
+    bulk_actions = ("trash",)
     details_template = "admin/model/details_with_history.html"
     edit_template = "admin/model/edit_with_history.html"
 

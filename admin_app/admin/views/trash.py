@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
+from admin_app.admin.bulk import BulkBehaviour
 from admin_app.admin.views.content import ContentView
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
@@ -31,10 +32,11 @@ def _operator_name(view: Any, context: Any, model: Any, name: str) -> str:
     return str(escape(operator.username)) if operator else "system"
 
 
-class TrashModelView(SecureModelView):
+class TrashModelView(BulkBehaviour, SecureModelView):
     """Trashed rows only; nothing is created or edited here."""
 
     can_create = can_edit = can_delete = can_export = False
+    bulk_actions = ("restore", "purge")
     column_default_sort = ("deleted_at", True)
     column_formatters = {"delete_batch": _batch_link, "deleted_by": _operator_name}
     column_labels = {"delete_batch": "Batch", "deleted_by": "Deleted by"}

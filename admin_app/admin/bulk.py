@@ -1,0 +1,145 @@
+"""'All N matching': trash, restore or purge every row of a filtered list, in chunks.
+
+The confirm page is the dry run: it counts the matches and changes nothing. The progress
+page then asks for one chunk at a time (static/js/bulk.js); each chunk is one transaction
+with its audit entries, and the job's progress is in the database for every process.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import abort, flash, jsonify, redirect, request
+from flask_admin import expose
+from werkzeug.wrappers import Response
+
+from admin_app.admin.access import requires
+from admin_app.auth.roles import current_operator, has_role
+from admin_app.extensions import db
+from admin_app.models import BulkJob, Role
+from admin_app.models.naming import entity_type
+from admin_app.trash.bulk import CHUNK, BulkError, apply_chunk, fail, start_job
+
+LABELS = {"trash": "Move to trash", "restore": "Restore", "purge": "Purge permanently"}
+ROLES = {"trash": Role.EDITOR, "restore": Role.EDITOR, "purge": Role.ADMIN}
+
+
+def _criteria() -> str:
+    """The list's own arguments (search, filters), without ours, in a stable order."""
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k not in ("action", "page")]
+    return urlencode(sorted(pairs))
+
+
+class BulkBehaviour:
+    """Mixed into list views; ``bulk_actions`` names what the view offers over a filter."""
+
+    bulk_actions: tuple[str, ...] = ()
+    list_template = "admin/model/list_with_bulk.html"
+    model: Any
+    render: Any
+    get_url: Any
+    list_query: Any
+    _get_list_extra_args: Any
+
+    def offered_bulk_actions(self) -> list[tuple[str, str, str]]:
+        """(action, label, confirm URL) for the actions this operator may take."""
+        query = _criteria()
+        return [
+            (action, LABELS[action], self.get_url(".bulk_view") + f"?action={action}&{query}")
+            for action in self.bulk_actions
+            if has_role(ROLES[action])
+        ]
+
+    def _matching(self) -> Any:
+        """The list's query with its search and filters, unsorted and unpaged."""
+        args = self._get_list_extra_args()
+        _, query = self.list_query(None, None, False, args.search, args.filters, None)
+        return query.limit(None).offset(None).order_by(None)
+
+    def _action(self) -> str:
+        action = request.args.get("action", "")
+        if action not in self.bulk_actions:
+            abort(400, description="this list offers no such bulk action")
+        if not has_role(ROLES[action]):
+            abort(403)
+        return action
+
+    @expose("/bulk/", methods=["GET", "POST"])
+    @requires(Role.EDITOR)
+    def bulk_view(self) -> str | Response:
+        action = self._action()
+        total = self._matching().count()
+        if request.method == "GET":  # the dry run: count only
+            return str(
+                self.render(
+                    "admin/bulk/confirm.html",
+                    action=action,
+                    label=LABELS[action],
+                    total=total,
+                    criteria=_criteria(),
+                )
+            )
+        if request.form.get("confirm") != "yes" or not total:
+            flash("Nothing was done: tick the box to confirm.", "error")
+            return redirect(self.get_url(".bulk_view") + f"?action={action}&{_criteria()}")
+        operator = current_operator()
+        job = start_job(
+            db.session,
+            action=action,
+            entity_type=entity_type(self.model),
+            criteria=_criteria(),
+            total=total,
+            operator_id=operator.id if operator else None,
+        )
+        db.session.commit()
+        return redirect(self.get_url(".bulk_progress", job_id=job.id) + f"?{job.criteria}")
+
+    def _job(self, job_id: str) -> BulkJob:
+        try:
+            job = db.session.get(BulkJob, uuid.UUID(job_id))
+        except ValueError:
+            job = None
+        if job is None or job.entity_type != entity_type(self.model):
+            abort(404)
+        if not has_role(ROLES[job.action]):
+            abort(403)
+        return job
+
+    @expose("/bulk/<job_id>/")
+    @requires(Role.EDITOR)
+    def bulk_progress(self, job_id: str) -> str:
+        job = self._job(job_id)
+        step = self.get_url(".bulk_step", job_id=job.id) + f"?{job.criteria}"
+        return str(
+            self.render(
+                "admin/bulk/progress.html", job=job, label=LABELS[job.action], step_url=step
+            )
+        )
+
+    @expose("/bulk/<job_id>/step/", methods=["POST"])
+    @requires(Role.EDITOR)
+    def bulk_step(self, job_id: str) -> Response:
+        job = self._job(job_id)
+        if _criteria() != job.criteria:
+            abort(400, description="the step must carry the job's own filter")
+        if job.status == "running":
+            self._next_chunk(job)
+        return jsonify(
+            status=job.status, done=job.done, total=job.total, percent=job.percent, error=job.error
+        )
+
+    def _next_chunk(self, job: BulkJob) -> None:
+        query = self._matching()
+        if job.last_id is not None:
+            query = query.filter(self.model.id > job.last_id)
+        records = query.order_by(self.model.id).limit(CHUNK).all()
+        try:
+            apply_chunk(db.session, job, records, chunk=CHUNK)
+            db.session.commit()
+        except BulkError as exc:
+            db.session.rollback()
+            fail(db.session, job.id, str(exc))
+            db.session.commit()
+            db.session.refresh(job)
