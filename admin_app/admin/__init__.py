@@ -6,12 +6,13 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from admin_app.admin import errors
+from admin_app.admin import clock, errors
 from admin_app.admin.views.audit import AuditView
 from admin_app.admin.views.content import CONTENT_VIEWS
 from admin_app.admin.views.dashboard import DashboardView
 from admin_app.admin.views.operators import OperatorView
 from admin_app.admin.views.pool import PoolView
+from admin_app.admin.views.preferences import PreferencesView
 from admin_app.admin.views.recycle_bin import RecycleBinView
 from admin_app.admin.views.trash import trash_view_for
 from admin_app.auth import load_operator_outside_the_pool
@@ -48,7 +49,9 @@ def init_app(app: Flask) -> None:
     )
     console.add_view(PoolView(name="Connection pool", category="System", endpoint="pool"))
     console.add_view(OperatorView(OperatorView.model_class, db, category="System"))
+    console.add_view(PreferencesView(name="Preferences", endpoint="preferences"))
     # The panel must answer while the app's pool is exhausted, its sign-in check included.
     load_operator_outside_the_pool(app, "pool")
     errors.init_app(app, console)
+    clock.init_app(app)
     app.extensions["admin_app.console"] = console

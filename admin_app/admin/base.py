@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import flash
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.validators import ValidationError
 
 from admin_app.admin.access import AccessMixin
+from admin_app.admin.clock import when
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
@@ -24,11 +25,11 @@ log = logging.getLogger(__name__)
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
 
 
-def _utc_minutes(view: Any, value: datetime, name: str) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _local_minutes(view: Any, value: datetime, name: str) -> str:
+    return when(value)
 
 
-TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _utc_minutes}
+TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _local_minutes}
 
 
 def protected_fields(model: Any) -> tuple[str, ...]:

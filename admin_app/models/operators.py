@@ -35,6 +35,8 @@ class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name
     role: Mapped[str] = mapped_column(String(20), default=Role.VIEWER)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How this operator reads times; everything is stored in UTC.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     def set_password(self, password: str) -> None:
         # scrypt, werkzeug's default: memory-hard, salted, parameters stored in the hash.

@@ -30,7 +30,7 @@ def test_right_password_lands_on_the_dashboard(page: Page) -> None:
     sign_in(page, Role.VIEWER)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.locator("#model-counts")).to_be_visible()
-    expect(page.get_by_text("viewer", exact=True)).to_be_visible()
+    expect(page.locator(".navbar .badge", has_text="viewer")).to_be_visible()
 
 
 def test_editor_creates_a_post_with_the_author_picker(page: Page) -> None:
