@@ -78,6 +78,12 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
     def get_form(self) -> Any:
         return without_fields(super().get_form(), protected_fields(self.model))
 
+    def edit_form(self, obj: Any = None) -> Any:
+        # Flask-Admin's Unique validator skips the record itself only when it finds form._obj.
+        form = super().edit_form(obj)
+        form._obj = obj
+        return form
+
     def get_list_form(self) -> Any:
         return without_fields(super().get_list_form(), protected_fields(self.model))
 

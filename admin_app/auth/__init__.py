@@ -34,15 +34,20 @@ def load_operator_outside_the_pool(app: Flask, blueprint: str) -> None:
 
 
 @login_manager.user_loader
-def _load_operator(operator_id: str) -> Operator | None:
+def _load_operator(session_id: str) -> Operator | None:
+    # The session names the operator and the epoch it was issued in (Operator.get_id).
     try:
-        key = uuid.UUID(operator_id)
+        raw_key, raw_epoch = str(session_id).split(".")
+        key, epoch = uuid.UUID(raw_key), int(raw_epoch)
     except (ValueError, TypeError):
         return None
     if request.blueprint in current_app.config.get(_OUTSIDE_POOL_KEY, ()):
-        return _load_outside_the_pool(key)
-    operator = db.session.get(Operator, key)
-    return operator if operator and operator.is_active else None
+        operator = _load_outside_the_pool(key)
+    else:
+        operator = db.session.get(Operator, key)
+    if operator is None or not operator.is_active or operator.session_epoch != epoch:
+        return None
+    return operator
 
 
 def _load_outside_the_pool(key: uuid.UUID) -> Operator | None:
@@ -50,4 +55,4 @@ def _load_outside_the_pool(key: uuid.UUID) -> Operator | None:
         operator = session.get(Operator, key)
         if operator is not None:
             session.expunge(operator)
-    return operator if operator and operator.is_active else None
+    return operator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,8 @@ class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name
     role: Mapped[str] = mapped_column(String(20), default=Role.VIEWER)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session's identity: raising it ends all of this operator's sessions.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         # scrypt, werkzeug's default: memory-hard, salted, parameters stored in the hash.
@@ -56,4 +58,9 @@ class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The epoch rides in the session, so a bump refuses every cookie issued before it.
+        return f"{self.id}.{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Refuse every session issued so far (sign-out everywhere, new password, new role)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
