@@ -50,5 +50,6 @@ def _flask_config(settings: Settings, instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": security["secure_cookies"],
-        "WTF_CSRF_TIME_LIMIT": None,
+        # A token lives no longer than an idle session; begin() replaces it at each sign-in.
+        "WTF_CSRF_TIME_LIMIT": security["session_minutes"] * 60,
     }

@@ -42,6 +42,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
     },
     "security": {
         "session_minutes": (int, 480),
+        "session_max_minutes": (int, 720),
         "secure_cookies": (bool, False),
         "min_password_length": (int, 10),
     },

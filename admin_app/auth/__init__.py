@@ -7,7 +7,7 @@ import uuid
 from flask import Flask, current_app, request
 from sqlalchemy.orm import Session
 
-from admin_app.auth import views
+from admin_app.auth import sessions, views
 from admin_app.auth.roles import current_operator, role_required
 from admin_app.database import pool_monitor
 from admin_app.extensions import db, login_manager
@@ -47,7 +47,7 @@ def _load_operator(session_id: str) -> Operator | None:
         operator = db.session.get(Operator, key)
     if operator is None or not operator.is_active or operator.session_epoch != epoch:
         return None
-    return operator
+    return operator if sessions.still_fresh() else None
 
 
 def _load_outside_the_pool(key: uuid.UUID) -> Operator | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin_app.audit import record
+from admin_app.auth import sessions
 from admin_app.auth.roles import current_operator, public
 from admin_app.columns import utc_now
 from admin_app.extensions import db
@@ -54,7 +54,7 @@ def login() -> str | Response:
         if operator and operator.is_active and operator.check_password(form.password.data):
             operator.last_login_at = utc_now()
             _audit_sign_in(Action.LOGIN, operator.username, operator)
-            login_user(operator)
+            sessions.begin(operator)
             return redirect(next_url)
         _audit_sign_in(Action.LOGIN_FAILED, form.username.data.strip(), operator)
         flash("Wrong username or password.", "error")
@@ -83,7 +83,9 @@ def logout() -> Response:
     LogoutForm()  # CSRFProtect has checked the token before we get here.
     operator = current_operator()
     if operator is not None:
+        # Signing out ends every session of this operator, not just this cookie.
+        operator.end_sessions()
         _audit_sign_in(Action.LOGOUT, operator.username, operator)
-    logout_user()
+    sessions.end()
     flash("You have been signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash
-from flask_login import login_user
 from wtforms import PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from admin_app.admin.base import SecureModelView
+from admin_app.auth import sessions
 from admin_app.auth.roles import current_operator
 from admin_app.config import settings_of
 from admin_app.extensions import db
@@ -52,7 +52,7 @@ class OperatorView(SecureModelView):
     def after_model_change(self, form: Any, model: Operator, is_created: bool) -> None:
         # Changing one's own password or role ends one's other sessions, not this one.
         if model is current_operator() and model.is_active:
-            login_user(model)
+            sessions.renew(model)
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, LastAdminError):
