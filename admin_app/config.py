@@ -39,11 +39,13 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "port": (int, 8080),
         "threads": (int, 8),
         "connection_limit": (int, 100),
+        "proxy_hops": (int, 0),
     },
     "security": {
         "session_minutes": (int, 480),
         "session_max_minutes": (int, 720),
         "secure_cookies": (bool, False),
+        "allow_insecure_cookies": (bool, False),
         "min_password_length": (int, 10),
         "signin_account_limit": (int, 5),
         "signin_address_limit": (int, 8),
