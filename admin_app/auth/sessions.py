@@ -19,6 +19,9 @@ from admin_app.models import Operator
 
 CLOCK = "AUTH_CLOCK"
 SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+# Activity is noted at most once a minute: every note re-sends the cookie, and a response
+# that re-sends it late (a static file) would bring back a cookie the browser just cleared.
+NOTE_ACTIVITY_AFTER_S = 60
 
 
 def now() -> datetime:
@@ -58,5 +61,6 @@ def still_fresh() -> bool:
     if moment - seen > idle or moment - began > cap:
         session.clear()
         return False
-    session[SEEN_AT] = moment
+    if moment - seen >= NOTE_ACTIVITY_AFTER_S:
+        session[SEEN_AT] = moment
     return True
