@@ -46,6 +46,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "session_max_minutes": (int, 720),
         "secure_cookies": (bool, False),
         "allow_insecure_cookies": (bool, False),
+        "require_2fa_for_admins": (bool, False),
         "min_password_length": (int, 10),
         "signin_account_limit": (int, 5),
         "signin_address_limit": (int, 8),

@@ -10,12 +10,14 @@ from sqlalchemy.orm.base import NO_VALUE
 from admin_app.columns import to_json
 
 # Never written to the trail, in any form: the entry says the field changed, not to what.
-REDACTED_FIELDS = frozenset({"password_hash", "password", "secret", "token", "api_key"})
+REDACTED_FIELDS = frozenset(
+    {"password_hash", "password", "secret", "token", "api_key", "totp_secret", "recovery_codes"}
+)
 REDACTED = "[redacted]"
 # Changes to these alone are bookkeeping, not something an operator did.
 QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
 # Never in a diff: the session epoch only counts; sign-outs have entries of their own.
-UNRECORDED_FIELDS = frozenset({"session_epoch"})
+UNRECORDED_FIELDS = frozenset({"session_epoch", "totp_last_step"})
 
 
 def _pair(key: str, old: Any, new: Any) -> list[Any]:

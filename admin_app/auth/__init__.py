@@ -7,7 +7,7 @@ import uuid
 from flask import Flask, current_app, request
 from sqlalchemy.orm import Session
 
-from admin_app.auth import sessions, views
+from admin_app.auth import second_factor, sessions
 from admin_app.auth.roles import current_operator, role_required
 from admin_app.database import pool_monitor
 from admin_app.extensions import db, login_manager
@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    app.register_blueprint(views.bp)
+    app.register_blueprint(second_factor.bp)  # views.bp, with the code step added
 
 
 def load_operator_outside_the_pool(app: Flask, blueprint: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
@@ -21,6 +21,8 @@ bp = Blueprint("auth", __name__)
 HOME = "/admin/"
 # What the trail names when the typed user name matches no operator: never the text itself.
 UNKNOWN_USER = "unknown user"
+# Who passed the password check and still owes a code (two-factor sign-in).
+PENDING = "pending_second_factor"
 
 
 class LoginForm(FlaskForm):
@@ -55,24 +57,41 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     now = sessions.now()
     # A locked account or address costs no password check: guessing cannot hold the threads.
     if wait := throttle.retry_after(keys, now):
-        return _throttled(form, wait)
+        return throttled(form, "auth/login.html", wait)
     operator, allowed = signin.verify(form.username.data.strip(), form.password.data)
+    if allowed and operator is not None and operator.uses_two_factor:
+        # The account's failures stay counted until the code is right, so guessing codes
+        # is throttled like guessing passwords.
+        session[PENDING] = {"id": str(operator.id), "at": now.timestamp(), "next": next_url}
+        return redirect(url_for("auth.second_factor"))
     if allowed and operator is not None:
-        operator.last_login_at = utc_now()
-        throttle.forget_account(keys)
-        _audit(Action.LOGIN, operator)
-        sessions.begin(operator)
-        return redirect(next_url)
+        return complete_sign_in(operator, keys, next_url)
+    return refuse(form, "auth/login.html", "Wrong username or password.", operator, keys)
+
+
+def complete_sign_in(operator: Operator, keys: throttle.Keys, next_url: str) -> Response:
+    operator.last_login_at = utc_now()
+    throttle.forget_account(keys)
+    _audit(Action.LOGIN, operator)
+    sessions.begin(operator)
+    return redirect(next_url)
+
+
+def refuse(
+    form: FlaskForm, template: str, message: str, operator: Operator | None, keys: throttle.Keys
+) -> str | tuple[str, int, dict[str, str]]:
+    """Count and audit a failed attempt; answer 429 once it locked the account or address."""
+    now = sessions.now()
     _audit_failure(operator, throttle.record_failure(keys, now))
     if wait := throttle.retry_after(keys, now):
-        return _throttled(form, wait)
-    flash("Wrong username or password.", "error")
-    return render_template("auth/login.html", form=form)
+        return throttled(form, template, wait)
+    flash(message, "error")
+    return render_template(template, form=form)
 
 
-def _throttled(form: LoginForm, wait: int) -> tuple[str, int, dict[str, str]]:
+def throttled(form: FlaskForm, template: str, wait: int) -> tuple[str, int, dict[str, str]]:
     flash(f"Too many failed sign-ins. Try again in {wait} seconds.", "error")
-    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+    return render_template(template, form=form), 429, {"Retry-After": str(wait)}
 
 
 def _audit(action: Action, operator: Operator, **changes: list[str | None]) -> None:

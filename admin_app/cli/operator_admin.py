@@ -102,13 +102,17 @@ def activate(username: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def recover(username: str, password_stdin: bool) -> None:
-    """Locked out of the console: make USERNAME an active admin with a new password, and
-    forget its failed sign-ins."""
+    """Locked out of the console: make USERNAME an active admin with a new password and no
+    two-factor sign-in, and forget every failed sign-in."""
     start_command()
     account = _find(username)
     password = read_password(password_stdin)
     check_password_length(password)
     account.set_password(password)
     account.role, account.is_active = Role.ADMIN.value, True
+    account.totp_secret = account.totp_enabled_at = account.recovery_codes = None
     db.session.execute(delete(throttle.sign_in_failures))
-    _commit(f"{username} is an active admin with a new password; failed sign-ins forgotten.")
+    _commit(
+        f"{username} is an active admin with a new password and two-factor sign-in off;"
+        " failed sign-ins forgotten."
+    )

@@ -1,4 +1,5 @@
-"""Accounts: a session epoch per operator, and failed sign-ins per account and address.
+"""Accounts: a session epoch and two-factor sign-in per operator, failed sign-ins per
+account and address.
 
 Revision ID: 0007_accounts
 Revises: 0004_audit_trail
@@ -21,6 +22,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False)
         )
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
+        batch_op.add_column(
+            sa.Column("totp_enabled_at", admin_app.columns.UTCDateTime(), nullable=True)
+        )
+        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("recovery_codes", sa.JSON(), nullable=True))
     op.create_table(
         "sign_in_failures",
         sa.Column("key", sa.String(length=100), nullable=False),
@@ -34,4 +41,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("sign_in_failures")
     with op.batch_alter_table("operators", schema=None) as batch_op:
+        for column in ("recovery_codes", "totp_last_step", "totp_enabled_at", "totp_secret"):
+            batch_op.drop_column(column)
         batch_op.drop_column("session_epoch")

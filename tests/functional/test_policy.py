@@ -27,6 +27,9 @@ ROLES = (None, Role.VIEWER, Role.EDITOR, Role.ADMIN)
 # What the product promises, whatever the views declare: checked against the declarations.
 PROMISED = {
     "auth.login": PUBLIC,
+    "auth.second_factor": PUBLIC,
+    "account.index": Role.VIEWER,
+    "account.sign_out_everywhere": Role.VIEWER,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "admin.index": Role.VIEWER,
@@ -86,7 +89,7 @@ def test_declarations_keep_the_promised_roles(app):
 
 
 # What any operator may change: their own session and account, never anyone else's data.
-SELF_SERVICE = ("auth.login", "auth.logout", "account.")
+SELF_SERVICE = ("auth.login", "auth.logout", "auth.second_factor", "account.")
 
 
 def test_nothing_a_viewer_may_use_changes_data(app):

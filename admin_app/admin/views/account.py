@@ -1,4 +1,4 @@
-"""The signed-in operator's own page: change the password, sign out everywhere."""
+"""The signed-in operator's own page: password, two-factor sign-in, sign out everywhere."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from flask import flash, redirect, url_for
 from flask_admin import BaseView, expose
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from admin_app.admin.access import AccessMixin, requires
 from admin_app.admin.views.operators import configured_length
 from admin_app.audit import record
-from admin_app.auth import sessions
+from admin_app.auth import sessions, two_factor
 from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
 from admin_app.models import Action, Operator, Role
@@ -30,6 +30,12 @@ class PasswordForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     """Only carries the CSRF token."""
+
+
+class ConfirmCodeForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app", validators=[DataRequired(), Length(max=10)]
+    )
 
 
 def _me() -> Operator:
@@ -48,13 +54,40 @@ class AccountView(AccessMixin, BaseView):
         return self._page(PasswordForm())
 
     def _page(self, password_form: PasswordForm, **extra: Any) -> str:
+        operator = _me()
+        enrolling = operator.totp_secret is not None and not operator.uses_two_factor
         return self.render(
             "admin/account.html",
-            operator=_me(),
+            operator=operator,
             password_form=password_form,
             everywhere_form=SignOutEverywhereForm(),
+            code_form=extra.pop("code_form", ConfirmCodeForm()),
+            qr_code=two_factor.provisioning_qr(operator) if enrolling else None,
+            set_up_required=two_factor.set_up_required(operator),
             **extra,
         )
+
+    @expose("/two-factor/start/", methods=["POST"])
+    @requires(Role.VIEWER)
+    def two_factor_start(self) -> Response:
+        SignOutEverywhereForm()  # only the CSRF token, which CSRFProtect has checked
+        two_factor.start_enrolment(_me())
+        db.session.commit()
+        return redirect(url_for(".index"))
+
+    @expose("/two-factor/confirm/", methods=["POST"])
+    @requires(Role.VIEWER)
+    def two_factor_confirm(self) -> str:
+        form, operator = ConfirmCodeForm(), _me()
+        valid = form.validate_on_submit()
+        codes = two_factor.confirm_enrolment(operator, form.code.data) if valid else None
+        if codes is None:
+            db.session.rollback()
+            form.code.errors = ["That code is not valid. Try the one your app shows now."]
+            return self._page(PasswordForm(formdata=None), code_form=form)
+        db.session.commit()
+        flash("Two-factor sign-in is on.", "success")
+        return self._page(PasswordForm(formdata=None), recovery_codes=codes)
 
     @expose("/password/", methods=["POST"])
     @requires(Role.VIEWER)

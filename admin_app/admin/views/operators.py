@@ -27,8 +27,14 @@ class OperatorView(SecureModelView):
     model_class = Operator
     minimum_role = Role.ADMIN
     column_list = ("username", "role", "is_active", "last_login_at", "created_at")
-    column_exclude_list = ("password_hash", "session_epoch")
-    column_details_exclude_list = ("password_hash", "session_epoch")
+    column_exclude_list = ("password_hash", "session_epoch", "totp_secret", "recovery_codes")
+    column_details_exclude_list = (
+        "password_hash",
+        "session_epoch",
+        "totp_secret",
+        "totp_last_step",
+        "recovery_codes",
+    )
     column_searchable_list = ("username",)
     column_filters = ("role", "is_active")
     column_labels = {"is_active": "Active"}
