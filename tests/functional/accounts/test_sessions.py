@@ -3,11 +3,15 @@ JSON answers 401. CSRF tokens belong to one session."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
+from wtforms import ValidationError
 
 from admin_app.auth.sessions import CLOCK
 from admin_app.columns import utc_now
@@ -217,3 +221,15 @@ def test_the_sign_in_pages_token_does_not_outlive_sign_in(app, session):
     )
     assert response.status_code == 400
     assert session.scalar(select(func.count()).select_from(Tag)) == 0
+
+
+def test_a_csrf_token_expires_with_the_idle_timeout(app, monkeypatch):
+    limit = app.config["WTF_CSRF_TIME_LIMIT"]
+    assert limit == 480 * 60
+    with app.test_request_context("/admin/"):
+        token = generate_csrf()
+        validate_csrf(token)  # fresh: accepted
+        issued = int(time.time())
+        monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: issued + limit + 1)
+        with pytest.raises(ValidationError, match="expired"):
+            validate_csrf(token)
