@@ -15,6 +15,7 @@ from admin_app.models.operators import Operator, Role
 
 # A change to any of these makes the sessions issued before it worthless.
 ENDS_SESSIONS = ("password_hash", "role", "is_active")
+_ADMIN_LOST = "admin_lost"
 
 
 class LastAdminError(ValueError):
@@ -56,13 +57,20 @@ def _end_sessions_on_change(session: Session, flush_context: Any, instances: Any
 def _note_admin_losses(session: Session, flush_context: Any, instances: Any) -> None:
     dirty = [o for o in session.dirty if isinstance(o, Operator) and _changed(o, ENDS_SESSIONS)]
     removed = [o for o in session.deleted if isinstance(o, Operator)]
-    session.info["admin_lost"] = any(_was_active_admin(o) for o in (*dirty, *removed))
+    if any(_was_active_admin(o) for o in (*dirty, *removed)):
+        session.info[_ADMIN_LOST] = True
 
 
-def _keep_an_admin(session: Session, flush_context: Any) -> None:
-    # After the flush the count sees this transaction's own changes; raising undoes the flush.
-    if session.info.pop("admin_lost", False) and not session.scalar(select_active_admins()):
+def _keep_an_admin(session: Session) -> None:
+    # Checked at commit, not per flush: an autoflush may carry half of a hand-over (the old
+    # admin demoted, the new one not yet promoted).
+    session.flush()  # before_commit runs before the commit's own flush; a clean one is free
+    if session.info.pop(_ADMIN_LOST, False) and not session.scalar(select_active_admins()):
         raise LastAdminError
+
+
+def _forget_losses(session: Session, *args: Any) -> None:
+    session.info.pop(_ADMIN_LOST, None)
 
 
 def register() -> None:
@@ -70,7 +78,8 @@ def register() -> None:
     for name, listener in (
         ("before_flush", _end_sessions_on_change),
         ("before_flush", _note_admin_losses),
-        ("after_flush", _keep_an_admin),
+        ("before_commit", _keep_an_admin),
+        ("after_rollback", _forget_losses),
     ):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
