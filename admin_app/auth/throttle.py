@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from admin_app.config import settings_of
 from admin_app.extensions import db
@@ -58,24 +59,35 @@ def _lock_for(failures: int, limit: int) -> timedelta | None:
     return timedelta(seconds=min(seconds, security["signin_lock_max_seconds"]))
 
 
+def _insert_if_missing(key: str, now: datetime) -> None:
+    # ON CONFLICT DO NOTHING: two processes counting a new key at once must not collide.
+    dialect = db.session.get_bind().dialect.name
+    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert_into(failures_table)
+        .values(key=key, failures=0, last_failure_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+
+
 def _count(key: str, now: datetime) -> int:
-    """Add one failure to ``key`` (a new burst after a quiet window) and return the count."""
+    """Add one failure to ``key`` (a new burst after a quiet window) and return the count.
+
+    Increments happen in SQL, so concurrent failures in several processes all count."""
     window = timedelta(minutes=_limits()["signin_window_minutes"])
-    row = db.session.execute(
-        select(failures_table.c.failures, failures_table.c.last_failure_at)
-        .where(failures_table.c.key == key)
-        .with_for_update()
-    ).first()
-    if row is None:
-        db.session.execute(insert(failures_table).values(key=key, failures=1, last_failure_at=now))
-        return 1
-    count = row.failures + 1 if now - row.last_failure_at <= window else 1
+    _insert_if_missing(key, now)
+    row = failures_table.c
     db.session.execute(
         update(failures_table)
-        .where(failures_table.c.key == key)
-        .values(failures=count, last_failure_at=now, locked_until=None)
+        .where(row.key == key, row.last_failure_at < now - window)
+        .values(failures=0)
     )
-    return count
+    db.session.execute(
+        update(failures_table)
+        .where(row.key == key)
+        .values(failures=row.failures + 1, last_failure_at=now, locked_until=None)
+    )
+    return int(db.session.scalar(select(row.failures).where(row.key == key)) or 0)
 
 
 def record_failure(keys: Keys, now: datetime) -> list[str]:
