@@ -4,18 +4,21 @@ attempts cost the same work whether the account exists, is deactivated or not.""
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from admin_app.auth import signin
+from admin_app.auth import signin, throttle
 from admin_app.auth.sessions import CLOCK
 from admin_app.database import pool_monitor
 from admin_app.extensions import db
 from admin_app.models import Role
+from admin_app.models.throttle import sign_in_failures
 from tests.conftest import PASSWORD, csrf_token, make_app, make_operator
 from tests.functional.accounts.test_sessions import Clock
 
@@ -152,3 +155,33 @@ def test_unknown_deactivated_and_wrong_cost_the_same(app, session, monkeypatch, 
     assert len(hashes_checked) == 1 + 7 * 3  # exactly one hash check per attempt
     medians = {kind: statistics.median(times) for kind, times in cpu.items()}
     assert max(medians.values()) <= 1.2 * min(medians.values()), medians
+
+
+def test_concurrent_failures_in_two_processes_all_count(app, second_app, clock):
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def fail_once(instance: Flask) -> None:
+        with instance.test_request_context("/login"):
+            found = throttle.keys_for("shared-name", "198.51.100.77")
+            barrier.wait()
+            throttle.record_failure(found, clock.now)
+            db.session.commit()
+            counts.append(1)
+
+    workers = [threading.Thread(target=fail_once, args=(a,)) for a in (app, second_app)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert counts == [1, 1]
+    with app.test_request_context("/login"):
+        keys = throttle.keys_for("shared-name", "198.51.100.77")
+        rows = dict(
+            db.session.execute(
+                select(sign_in_failures.c.key, sign_in_failures.c.failures).where(
+                    sign_in_failures.c.key.in_(keys.both())
+                )
+            ).all()
+        )
+    assert rows == {keys.account: 2, keys.address: 2}
