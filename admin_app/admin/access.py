@@ -69,7 +69,8 @@ class AccessMixin:
             return self._refuse_anonymous(name)
         if not self.allows(name):
             return abort(403)
-        if two_factor.set_up_required(operator) and self.endpoint != self.TWO_FACTOR_SET_UP:  # type: ignore[attr-defined]
+        set_up_page = getattr(self, "endpoint", None) == self.TWO_FACTOR_SET_UP
+        if two_factor.set_up_required(operator) and not set_up_page:
             flash("Set up two-factor sign-in to use the console.", "warning")
             return redirect(url_for(f"{self.TWO_FACTOR_SET_UP}.index"))
         return None

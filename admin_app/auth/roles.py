@@ -60,11 +60,12 @@ def role_required(needed: Role) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_operator() is None:
+            operator = current_operator()
+            if operator is None:
                 return jsonify(error="sign in required"), 401
             if not has_role(needed):
                 return jsonify(error=f"the {needed.value} role is required"), 403
-            if two_factor.set_up_required(current_operator()):  # type: ignore[arg-type]
+            if two_factor.set_up_required(operator):
                 return jsonify(error="set up two-factor sign-in first"), 403
             return view(*args, **kwargs)
 

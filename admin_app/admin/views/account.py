@@ -28,8 +28,8 @@ class PasswordForm(FlaskForm):
     )
 
 
-class SignOutEverywhereForm(FlaskForm):
-    """Only carries the CSRF token."""
+class TokenOnlyForm(FlaskForm):
+    """Only carries the CSRF token: for buttons that change state (sign out, set up)."""
 
 
 class ConfirmCodeForm(FlaskForm):
@@ -60,7 +60,7 @@ class AccountView(AccessMixin, BaseView):
             "admin/account.html",
             operator=operator,
             password_form=password_form,
-            everywhere_form=SignOutEverywhereForm(),
+            everywhere_form=TokenOnlyForm(),
             code_form=extra.pop("code_form", ConfirmCodeForm()),
             qr_code=two_factor.provisioning_qr(operator) if enrolling else None,
             set_up_required=two_factor.set_up_required(operator),
@@ -70,7 +70,7 @@ class AccountView(AccessMixin, BaseView):
     @expose("/two-factor/start/", methods=["POST"])
     @requires(Role.VIEWER)
     def two_factor_start(self) -> Response:
-        SignOutEverywhereForm()  # only the CSRF token, which CSRFProtect has checked
+        TokenOnlyForm()  # only the CSRF token, which CSRFProtect has checked
         two_factor.start_enrolment(_me())
         db.session.commit()
         return redirect(url_for(".index"))
@@ -107,7 +107,7 @@ class AccountView(AccessMixin, BaseView):
     @expose("/sign-out-everywhere/", methods=["POST"])
     @requires(Role.VIEWER)
     def sign_out_everywhere(self) -> Response:
-        SignOutEverywhereForm()  # CSRFProtect has checked the token before we get here.
+        TokenOnlyForm()  # CSRFProtect has checked the token before we get here.
         operator = _me()
         operator.end_sessions()
         record(
