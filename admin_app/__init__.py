@@ -7,8 +7,21 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from admin_app import admin, api, audit, auth, cli, database, health, models, soft_delete, web
+from admin_app import (
+    admin,
+    api,
+    audit,
+    auth,
+    cli,
+    database,
+    health,
+    models,
+    production,
+    soft_delete,
+    web,
+)
 from admin_app.config import ROOT, SETTINGS_KEY, Settings, load_settings, resolve_secret_key
 from admin_app.extensions import csrf
 
@@ -22,7 +35,10 @@ def create_app(overrides: Settings | None = None, *, config_path: Path | None = 
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    production.refuse_weak_settings(settings, debug=app.debug)
     app.config.update(_flask_config(settings, Path(app.instance_path)))
+    if hops := settings["server"]["proxy_hops"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.extensions[SETTINGS_KEY] = settings
     database.init_app(app, settings)
     # SQLAlchemy listeners are global and attach once. Soft-delete scoping goes first, so
@@ -50,5 +66,6 @@ def _flask_config(settings: Settings, instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": security["secure_cookies"],
-        "WTF_CSRF_TIME_LIMIT": None,
+        # A token lives no longer than an idle session; begin() replaces it at each sign-in.
+        "WTF_CSRF_TIME_LIMIT": security["session_minutes"] * 60,
     }

@@ -24,6 +24,11 @@ from admin_app.trash import TrashBatch, soft_delete
 ENGINES = ("sqlite", "postgresql")
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery"
+# Settings production accepts: a strong key and cookies for HTTPS only.
+PRODUCTION = {
+    "app": {"env": "production", "secret_key": "3f9c1a7e5b2d8064c1e9a3f7b5d2086e4c1a9f3b"},
+    "security": {"secure_cookies": True},
+}
 
 
 def _worker() -> str:

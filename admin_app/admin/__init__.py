@@ -7,6 +7,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from admin_app.admin import clock, errors
+from admin_app.admin.views.account import AccountView
 from admin_app.admin.views.audit import AuditView
 from admin_app.admin.views.content import CONTENT_VIEWS
 from admin_app.admin.views.dashboard import DashboardView
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     console.add_view(PoolView(name="Connection pool", category="System", endpoint="pool"))
     console.add_view(OperatorView(OperatorView.model_class, db, category="System"))
     console.add_view(PreferencesView(name="Preferences", endpoint="preferences"))
+    console.add_view(AccountView(name="Your account", endpoint="account", url="/admin/account"))
     # The panel must answer while the app's pool is exhausted, its sign-in check included.
     load_operator_outside_the_pool(app, "pool")
     errors.init_app(app, console)

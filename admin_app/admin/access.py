@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from flask import abort, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 
+from admin_app.auth import two_factor
 from admin_app.auth.roles import REQUIRED_ROLE, current_operator, has_role, higher
 from admin_app.models import Role
 
@@ -59,11 +60,19 @@ class AccessMixin:
         role = getattr(handler[0], REQUIRED_ROLE, None) if handler else None
         return role is not None and has_role(higher(role, self.minimum_role))
 
+    # The one page an admin who must set up two-factor sign-in may use before doing so.
+    TWO_FACTOR_SET_UP = "account"
+
     def _handle_view(self, name: str, **kwargs: Any) -> Any:
-        if current_operator() is None:
+        operator = current_operator()
+        if operator is None:
             return self._refuse_anonymous(name)
         if not self.allows(name):
             return abort(403)
+        set_up_page = getattr(self, "endpoint", None) == self.TWO_FACTOR_SET_UP
+        if two_factor.set_up_required(operator) and not set_up_page:
+            flash("Set up two-factor sign-in to use the console.", "warning")
+            return redirect(url_for(f"{self.TWO_FACTOR_SET_UP}.index"))
         return None
 
     def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:

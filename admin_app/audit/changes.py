@@ -10,10 +10,14 @@ from sqlalchemy.orm.base import NO_VALUE
 from admin_app.columns import to_json
 
 # Never written to the trail, in any form: the entry says the field changed, not to what.
-REDACTED_FIELDS = frozenset({"password_hash", "password", "secret", "token", "api_key"})
+REDACTED_FIELDS = frozenset(
+    {"password_hash", "password", "secret", "token", "api_key", "totp_secret", "recovery_codes"}
+)
 REDACTED = "[redacted]"
 # Changes to these alone are bookkeeping, not something an operator did.
 QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
+# Never in a diff: the session epoch only counts; sign-outs have entries of their own.
+UNRECORDED_FIELDS = frozenset({"session_epoch", "totp_last_step"})
 
 
 def _pair(key: str, old: Any, new: Any) -> list[Any]:
@@ -28,7 +32,7 @@ def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:
     found = {}
     for attr in state.mapper.column_attrs:
         value = state.dict.get(attr.key)
-        if created and value is None:
+        if (created and value is None) or attr.key in UNRECORDED_FIELDS:
             continue  # "∅ → ∅" says nothing; a purge snapshot keeps every field
         found[attr.key] = _pair(attr.key, None, value) if created else _pair(attr.key, value, None)
     for key in _many_to_many(state.mapper):
@@ -66,7 +70,7 @@ def history_changes(obj: Any) -> dict[str, list[Any]]:
     found = {}
     columns, many = state.mapper.column_attrs, _many_to_many(state.mapper)
     for key, old in list(state.committed_state.items()):
-        if key in columns:
+        if key in columns and key not in UNRECORDED_FIELDS:
             before = None if old is NO_VALUE else old
             after = state.dict.get(key)
             if before != after:

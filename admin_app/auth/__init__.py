@@ -7,7 +7,7 @@ import uuid
 from flask import Flask, current_app, request
 from sqlalchemy.orm import Session
 
-from admin_app.auth import views
+from admin_app.auth import second_factor, sessions
 from admin_app.auth.roles import current_operator, role_required
 from admin_app.database import pool_monitor
 from admin_app.extensions import db, login_manager
@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    app.register_blueprint(views.bp)
+    app.register_blueprint(second_factor.bp)  # views.bp, with the code step added
 
 
 def load_operator_outside_the_pool(app: Flask, blueprint: str) -> None:
@@ -34,15 +34,20 @@ def load_operator_outside_the_pool(app: Flask, blueprint: str) -> None:
 
 
 @login_manager.user_loader
-def _load_operator(operator_id: str) -> Operator | None:
+def _load_operator(session_id: str) -> Operator | None:
+    # The session names the operator and the epoch it was issued in (Operator.get_id).
     try:
-        key = uuid.UUID(operator_id)
+        raw_key, raw_epoch = str(session_id).split(".")
+        key, epoch = uuid.UUID(raw_key), int(raw_epoch)
     except (ValueError, TypeError):
         return None
     if request.blueprint in current_app.config.get(_OUTSIDE_POOL_KEY, ()):
-        return _load_outside_the_pool(key)
-    operator = db.session.get(Operator, key)
-    return operator if operator and operator.is_active else None
+        operator = _load_outside_the_pool(key)
+    else:
+        operator = db.session.get(Operator, key)
+    if operator is None or not operator.is_active or operator.session_epoch != epoch:
+        return None
+    return operator if sessions.still_fresh() else None
 
 
 def _load_outside_the_pool(key: uuid.UUID) -> Operator | None:
@@ -50,4 +55,4 @@ def _load_outside_the_pool(key: uuid.UUID) -> Operator | None:
         operator = session.get(Operator, key)
         if operator is not None:
             session.expunge(operator)
-    return operator if operator and operator.is_active else None
+    return operator

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import Flask, jsonify
 from flask_login import current_user
 
+from admin_app.auth import two_factor
 from admin_app.models import Operator, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,10 +60,13 @@ def role_required(needed: Role) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_operator() is None:
+            operator = current_operator()
+            if operator is None:
                 return jsonify(error="sign in required"), 401
             if not has_role(needed):
                 return jsonify(error=f"the {needed.value} role is required"), 403
+            if two_factor.set_up_required(operator):
+                return jsonify(error="set up two-factor sign-in first"), 403
             return view(*args, **kwargs)
 
         setattr(wrapped, REQUIRED_ROLE, needed)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin_app.cli import audit, operators, seeds, trash
+from admin_app.cli import audit, operator_admin, seeds, trash
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seeds.seed)
-    app.cli.add_command(operators.operator)
+    app.cli.add_command(operator_admin.operator)  # the group, with the management commands
     app.cli.add_command(trash.trash)
     app.cli.add_command(audit.audit)

@@ -22,19 +22,23 @@ def operator() -> None:
     """Manage the operators who sign in to the console."""
 
 
-def _read_password(password_stdin: bool) -> str:
+def read_password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
-def create_operator(username: str, role: Role, password: str) -> Operator:
-    """Add an operator after checking the name is free and the password long enough."""
+def check_password_length(password: str) -> None:
     minimum = settings_of(current_app)["security"]["min_password_length"]
-    if not username.strip() or len(username) > 80:
-        raise click.ClickException("username must be 1 to 80 characters")
     if len(password) < minimum:
         raise click.ClickException(f"password must be at least {minimum} characters")
+
+
+def create_operator(username: str, role: Role, password: str) -> Operator:
+    """Add an operator after checking the name is free and the password long enough."""
+    if not username.strip() or len(username) > 80:
+        raise click.ClickException("username must be 1 to 80 characters")
+    check_password_length(password)
     if db.session.scalar(select(Operator).filter_by(username=username)):
         raise click.ClickException(f"operator {username!r} already exists")
     account = Operator(username=username, role=role.value)
@@ -53,7 +57,7 @@ def create_operator(username: str, role: Role, password: str) -> Operator:
 def create(username: str, role: str, password_stdin: bool) -> None:
     """Create an operator; the password is prompted for, or read from standard input."""
     start_command()
-    create_operator(username.strip(), Role(role), _read_password(password_stdin))
+    create_operator(username.strip(), Role(role), read_password(password_stdin))
     db.session.commit()
     click.echo(f"Created {role} {username}.")
 

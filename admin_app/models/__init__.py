@@ -1,8 +1,8 @@
 """The data model: mixins, the demo domain, operators, and the query layer."""
 
-from admin_app.models import query
+from admin_app.models import accounts, events, query, throttle
+from admin_app.models.accounts import LastAdminError
 from admin_app.models.audit import Action, AuditEntry
-from admin_app.models.events import register
 from admin_app.models.jobs import BulkJob
 from admin_app.models.mixins import TimestampMixin, UUIDMixin
 from admin_app.models.operators import Operator, Role
@@ -13,12 +13,20 @@ from admin_app.models.users import Profile, User
 # The domain models the console, the API and the seeds work on, in dependency order.
 DOMAIN_MODELS = (User, Profile, Tag, Post, Comment, Task)
 
+
+def register() -> None:
+    """Attach the models' listeners once; safe to call again."""
+    events.register()
+    accounts.register()
+
+
 __all__ = [
     "DOMAIN_MODELS",
     "Action",
     "AuditEntry",
     "BulkJob",
     "Comment",
+    "LastAdminError",
     "Operator",
     "Post",
     "Priority",
@@ -32,4 +40,5 @@ __all__ = [
     "post_tags",
     "query",
     "register",
+    "throttle",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +38,15 @@ class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # How this operator reads times; everything is stored in UTC.
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Part of every session's identity: raising it ends all of this operator's sessions.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Two-factor sign-in: the TOTP secret (set at enrolment, in force once confirmed), the
+    # last time step a code was accepted for (no code works twice), and the recovery codes'
+    # SHA-256 hashes (each works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_codes: Mapped[list[Any] | None] = mapped_column(JSON)
 
     def set_password(self, password: str) -> None:
         # scrypt, werkzeug's default: memory-hard, salted, parameters stored in the hash.
@@ -44,6 +54,10 @@ class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def uses_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def has_role(self, needed: Role) -> bool:
         return Role(self.role).rank >= needed.rank
@@ -58,4 +72,9 @@ class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The epoch rides in the session, so a bump refuses every cookie issued before it.
+        return f"{self.id}.{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Refuse every session issued so far (sign-out everywhere, new password, new role)."""
+        self.session_epoch = (self.session_epoch or 0) + 1

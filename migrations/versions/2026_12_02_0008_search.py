@@ -7,14 +7,14 @@ tables rebuilt with ``remove_diacritics 2`` and prefix indexes for 2 and 3 chara
 Rebuilding rewrites each searchable table once.
 
 Revision ID: 0008_search
-Revises: 0004_audit_trail
+Revises: 0007_accounts
 Create Date: 2026-12-02 00:50:00
 """
 
 from alembic import op
 
 revision = "0008_search"
-down_revision = "0004_audit_trail"
+down_revision = "0007_accounts"
 branch_labels = None
 depends_on = None
 

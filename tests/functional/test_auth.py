@@ -59,7 +59,7 @@ def test_unknown_username_gets_the_same_message(client):
 
 
 def test_inactive_operator_is_refused_even_with_the_right_password(client, session):
-    operator = make_operator("bob", Role.ADMIN)
+    operator = make_operator("bob", Role.EDITOR)
     operator.is_active = False
     session.commit()
     response = sign_in(client, "bob")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Operator, Role
 from admin_app.soft_delete import with_deleted
-from tests.conftest import make_app, make_operator, sign_in
+from tests.conftest import PRODUCTION, make_app, make_operator, sign_in
 from tests.factories import UserFactory
 
 GOOD_PASSWORD = "a long enough password"
@@ -76,9 +76,7 @@ def test_seed_demo_if_empty_leaves_a_database_with_users_alone(app, session):
 @pytest.fixture
 def production_app(app: Flask) -> Iterator[Flask]:
     """A production-mode app on the same (migrated) database as ``app``."""
-    prod = make_app(
-        app.config["SQLALCHEMY_DATABASE_URI"], app={"env": "production", "secret_key": "x"}
-    )
+    prod = make_app(app.config["SQLALCHEMY_DATABASE_URI"], **PRODUCTION)
     yield prod
     with prod.app_context():
         db.session.remove()

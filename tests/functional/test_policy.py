@@ -27,6 +27,9 @@ ROLES = (None, Role.VIEWER, Role.EDITOR, Role.ADMIN)
 # What the product promises, whatever the views declare: checked against the declarations.
 PROMISED = {
     "auth.login": PUBLIC,
+    "auth.second_factor": PUBLIC,
+    "account.index": Role.VIEWER,
+    "account.sign_out_everywhere": Role.VIEWER,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "admin.index": Role.VIEWER,
@@ -90,14 +93,20 @@ def test_declarations_keep_the_promised_roles(app):
             assert role == Role.ADMIN, endpoint
 
 
-# A viewer's own session and preferences are theirs to change; no record is touched.
-OWN_STATE = ("auth.login", "auth.logout", "preferences.index")
+# What any operator may change: their own session and account, never anyone else's data.
+SELF_SERVICE = (
+    "auth.login",
+    "auth.logout",
+    "auth.second_factor",
+    "account.",
+    "preferences.",
+)
 
 
 def test_nothing_a_viewer_may_use_changes_data(app):
     for rule in app.url_map.iter_rules():
         role = declared_role(app, rule.endpoint)
-        if "POST" in rule.methods and rule.endpoint not in OWN_STATE:
+        if "POST" in rule.methods and not rule.endpoint.startswith(SELF_SERVICE):
             assert role in (Role.EDITOR, Role.ADMIN), f"{rule.endpoint} accepts POST as {role}"
 
 
@@ -144,18 +153,25 @@ def _allowed(needed: Role | str | None, role: Role | None) -> bool:
     return needed is not None and role is not None and role.rank >= Role(needed).rank
 
 
+# They end the session under test: the matrix asks them last, each on a session of its own.
+SESSION_ENDERS = ("auth.logout", "account.sign_out_everywhere")
+
+
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
 def test_role_matrix(app, role):
     client = _client_for(app, role)
     token = csrf_token(client, "/login" if role is None else "/admin/")
     failures = []
     policy = _policy(app)
-    for endpoint, method, url in _routes(app):
-        if endpoint == "auth.logout" or endpoint.endswith("static"):
-            continue  # sign-out ends the session under test; static files are public by design
+    routes = [r for r in _routes(app) if not r[0].endswith("static")]  # public by design
+    routes.sort(key=lambda route: route[0] in SESSION_ENDERS)
+    for endpoint, method, url in routes:
+        if endpoint in SESSION_ENDERS:
+            if role is not None and client.get("/admin/").status_code == 302:
+                assert sign_in(client, f"{role.value}-matrix").status_code == 302
+            token = csrf_token(client, "/login" if role is None else "/admin/")
         status = _request(client, method, url, token)
-        needed = policy[endpoint]
-        verdict = _judge(needed, role, status, url)
+        verdict = _judge(policy[endpoint], role, status, url)
         if verdict:
             failures.append(f"{method} {url} as {role or 'anonymous'}: {status} ({verdict})")
     assert failures == []

@@ -55,6 +55,7 @@ def test_defaults_without_a_file_or_environment(no_file):
         "port": 8080,
         "threads": 8,
         "connection_limit": 100,
+        "proxy_hops": 0,
     }
     assert settings["trash"]["purge_after_days"] == 30
     assert settings["audit"]["retention_days"] == 365
