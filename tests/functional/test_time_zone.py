@@ -34,6 +34,9 @@ def test_times_follow_the_operator_s_zone(client, session, as_role, audit_log):
     details = client.get(f"/admin/task/details/?id={task.id}").get_data(as_text=True)
     assert "2026-03-01 09:30 JST" in details
     assert 'data-time-zone="Asia/Tokyo"' in client.get("/admin/pool/").get_data(as_text=True)
+    account = client.get("/admin/account/").get_data(as_text=True)
+    assert "times shown in Asia/Tokyo" in account
+    assert 'href="/admin/preferences/"' in account
     (entry,) = audit_log.entries(entity_type="operator", action="update")
     assert entry.changes["time_zone"] == ["UTC", "Asia/Tokyo"]
     assert session.get(Operator, operator.id).time_zone == "Asia/Tokyo"
