@@ -32,6 +32,7 @@ def main() -> int:
         port=server["port"],
         threads=server["threads"],
         connection_limit=server["connection_limit"],
+        max_request_body_size=server["max_body_bytes"],
         ident="admin_app",
     )
     return 0

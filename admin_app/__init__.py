@@ -51,4 +51,5 @@ def _flask_config(settings: Settings, instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": security["secure_cookies"],
         "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": settings["server"]["max_body_bytes"],
     }

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from admin_app.config import ConfigError, Settings, mask_url
 from admin_app.extensions import db, migrate
@@ -108,3 +109,13 @@ def warn_if_pool_small(settings: Settings) -> str | None:
     )
     log.warning(message)
     return message
+
+
+def is_database_fault(error: BaseException) -> bool:
+    """Whether ``error`` says the database (or the way to it) failed, not the request.
+
+    A full pool, a lost or refused connection, a cancelled statement or a lock wait given up.
+    """
+    if isinstance(error, PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated

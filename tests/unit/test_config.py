@@ -55,6 +55,9 @@ def test_defaults_without_a_file_or_environment(no_file):
         "port": 8080,
         "threads": 8,
         "connection_limit": 100,
+        "max_body_bytes": 1_048_576,
+        "channel_timeout": 120,
+        "shutdown_grace_seconds": 30,
     }
     assert settings["trash"]["purge_after_days"] == 30
     assert settings["audit"]["retention_days"] == 365

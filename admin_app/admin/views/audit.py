@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
+from admin_app.admin.parsing import parse_uuid
 from admin_app.audit.revert import MODELS, REVERTIBLE, RevertError, plan_revert, revert
 from admin_app.extensions import db
 from admin_app.models import AuditEntry, Role
@@ -96,10 +97,8 @@ class AuditView(SecureModelView):
     column_details_exclude_list: tuple[str, ...] = ()
 
     def _entry(self, entry_id: str) -> AuditEntry:
-        try:
-            entry = db.session.get(AuditEntry, uuid.UUID(entry_id))
-        except ValueError:
-            abort(400, description="malformed entry id")
+        key = parse_uuid(entry_id)
+        entry = None if key is None else db.session.get(AuditEntry, key)
         if entry is None:
             abort(404)
         return entry
@@ -139,9 +138,12 @@ class AuditView(SecureModelView):
     @expose("/transaction/<transaction_id>/")
     @requires(Role.VIEWER)
     def transaction(self, transaction_id: str) -> str:
+        key = parse_uuid(transaction_id)
+        if key is None:
+            abort(404)
         stmt = (
             select(AuditEntry)
-            .where(AuditEntry.transaction_id == uuid.UUID(transaction_id))
+            .where(AuditEntry.transaction_id == key)
             .order_by(AuditEntry.occurred_at)
         )
         entries = db.session.scalars(stmt).all()

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
 from admin_app.auth.roles import current_operator
+from admin_app.database import is_database_fault
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Priority, Profile, Role, Tag, Task, User
 from admin_app.models.naming import entity_type
@@ -88,6 +89,8 @@ class ContentView(SecureModelView):
             db.session.commit()
         except Exception as exc:
             db.session.rollback()
+            if is_database_fault(exc):
+                raise  # the app answers 503; a flash would need the database to render
             flash(f"Could not move the record to the trash: {exc}", "error")
             return False
         others = len(batch.records) - 1
