@@ -18,7 +18,15 @@ from admin_app.admin.parsing import parse_key, parse_page
 from admin_app.database import is_database_fault
 from admin_app.models import Role
 
-SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
+SYSTEM_FIELDS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "deleted_at",
+    "deleted_by",
+    "delete_batch",
+)
 
 
 def _utc_minutes(view: Any, value: datetime, name: str) -> str:

@@ -14,6 +14,8 @@ REDACTED_FIELDS = frozenset({"password_hash", "password", "secret", "token", "ap
 REDACTED = "[redacted]"
 # Changes to these alone are bookkeeping, not something an operator did.
 QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
+# The optimistic-concurrency counter moves on every write: it is how, never what, a row changed.
+UNTRACKED_FIELDS = frozenset({"version"})
 
 
 def _pair(key: str, old: Any, new: Any) -> list[Any]:
@@ -28,7 +30,7 @@ def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:
     found = {}
     for attr in state.mapper.column_attrs:
         value = state.dict.get(attr.key)
-        if created and value is None:
+        if attr.key in UNTRACKED_FIELDS or (created and value is None):
             continue  # "∅ → ∅" says nothing; a purge snapshot keeps every field
         found[attr.key] = _pair(attr.key, None, value) if created else _pair(attr.key, value, None)
     for key in _many_to_many(state.mapper):
@@ -42,6 +44,7 @@ def row_snapshot(row: dict[str, Any], *, created: bool) -> dict[str, list[Any]]:
     return {
         key: _pair(key, None, value) if created else _pair(key, value, None)
         for key, value in row.items()
+        if key not in UNTRACKED_FIELDS
     }
 
 
@@ -49,7 +52,7 @@ def row_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
     return {
         key: _pair(key, before[key], after.get(key))
         for key in before
-        if before[key] != after.get(key)
+        if before[key] != after.get(key) and key not in UNTRACKED_FIELDS
     }
 
 
@@ -64,6 +67,8 @@ def history_changes(obj: Any) -> dict[str, list[Any]]:
     found = {}
     columns, many = state.mapper.column_attrs, _many_to_many(state.mapper)
     for key, old in list(state.committed_state.items()):
+        if key in UNTRACKED_FIELDS:
+            continue
         if key in columns:
             before = None if old is NO_VALUE else old
             after = state.dict.get(key)

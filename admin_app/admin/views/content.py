@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
+from admin_app.admin.concurrency import VersionedEdits
 from admin_app.auth.roles import current_operator
 from admin_app.database import is_database_fault
 from admin_app.extensions import db
@@ -27,7 +28,7 @@ def describe_counts(counts: Any) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
-class ContentView(SecureModelView):
+class ContentView(VersionedEdits, SecureModelView):
     """A soft-deletable model: delete asks first, saying what goes along, then trashes it all
     in one batch. Every row links to its history."""
 
