@@ -33,6 +33,7 @@ def main() -> int:
         threads=server["threads"],
         connection_limit=server["connection_limit"],
         max_request_body_size=server["max_body_bytes"],
+        channel_timeout=server["channel_timeout"],
         ident="admin_app",
     )
     return 0
