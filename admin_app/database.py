@@ -85,12 +85,28 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run in reverse).
+    app.teardown_appcontext(_release_session)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
         threads = settings["server"]["threads"]
         app.extensions[_MONITOR_KEY] = PoolMonitor(db.engine, threads=threads)
+
+
+def _release_session(error: BaseException | None) -> None:
+    """End the request's session; a connection the database already dropped is let go.
+
+    Closing rolls back, and a rollback on a connection the server closed raises: after the
+    request's answer (a 503) is made, so it must not turn into a 500 on the way out.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as fault:
+        if not is_database_fault(fault):
+            raise
+        db.session.registry.clear()  # the broken session goes; its connection was invalidated
 
 
 def pool_monitor(app: Flask | None = None) -> PoolMonitor:
