@@ -50,6 +50,30 @@ def stale_message(model: Any, seen: int) -> str:
     )
 
 
+def stale_records(records: list[Any], form: Any) -> list[Any]:
+    """The records whose version changed since the page that lists them was shown.
+
+    A page posts ``version-<id>`` for each record it showed; a record without one is taken
+    as seen (older pages, scripts).
+    """
+    stale = []
+    for record in records:
+        seen = form.get(f"version-{record.id}")
+        if seen is not None and parse_int(seen) != record.version:
+            stale.append(record)
+    return stale
+
+
+def stale_action_message(stale: list[Any], seen: Any) -> str:
+    """What a refused list action tells: which records moved on, and who moved them."""
+    parts = []
+    for record in stale:
+        since = parse_int(seen.get(f"version-{record.id}")) or 0
+        who = sorted({entry.actor_name for entry in changes_since(record, since)}) or ["someone"]
+        parts.append(f"{record} (changed by {', '.join(who)})")
+    return f"Nothing was changed: since the page was shown, {'; '.join(parts)}. Look again first."
+
+
 class VersionedEdits(ModelView):
     """Edit forms carry the version they were opened at; a stale save is refused."""
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
-from admin_app.admin.concurrency import VersionedEdits
+from admin_app.admin.concurrency import VersionedEdits, stale_action_message, stale_records
 from admin_app.auth.roles import current_operator
 from admin_app.database import is_database_fault
 from admin_app.extensions import db
@@ -78,6 +78,10 @@ class ContentView(VersionedEdits, SecureModelView):
     @requires(Role.EDITOR)
     def trash_selected(self) -> Response:
         records = self._records(request.form.getlist("rowid"))
+        stale = stale_records(records, request.form)
+        if stale:
+            flash(stale_action_message(stale, request.form), "error")
+            return redirect(self.get_url(".index_view"))
         if records:
             batch = self._trash(records)
             db.session.commit()

@@ -66,3 +66,27 @@ def test_a_save_from_the_current_version_goes_through_and_moves_it_on(client, se
         select(AuditEntry).where(AuditEntry.entity_id == str(tag.id), AuditEntry.action == "update")
     ).all()
     assert all("version" not in entry.changes for entry in updates)
+
+
+def test_a_stale_trash_confirmation_moves_nothing_and_says_who_changed_it(
+    app, client, session, as_role
+):
+    tag = TagFactory(name="Pools")
+    session.commit()
+    as_role(Role.EDITOR)
+    other = app.test_client()
+    make_operator("bea", Role.EDITOR)
+    assert sign_in(other, "bea").status_code == 302
+    confirm = client.get(f"/admin/tag/delete-confirm/?id={tag.id}").get_data(as_text=True)
+    version = re.search(rf'name="version-{tag.id}" value="(\d+)"', confirm).group(1)
+    edit = f"/admin/tag/edit/?id={tag.id}"
+    assert other.post(edit, data={**_opened(other, edit), "name": "Queues"}).status_code == 302
+
+    form = {"rowid": str(tag.id), f"version-{tag.id}": version}
+    form["csrf_token"] = csrf_token(client, f"/admin/tag/delete-confirm/?id={tag.id}")
+    response = client.post("/admin/tag/trash-selected/", data=form, follow_redirects=True)
+    message = " ".join(alerts(response.get_data(as_text=True)))
+    assert "Nothing was changed" in message
+    assert "bea" in message
+    session.expire_all()
+    assert session.get(Tag, tag.id).deleted_at is None
