@@ -57,31 +57,28 @@ def cluster() -> Iterator[dict[str, Any]]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")  # initdb refuses to run as root
     data, port = root / "data", _free_port()
-    _as_postgres(_binary("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
     ctl = [_binary("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w"]
-    _as_postgres(*ctl, "start")
+    try:
+        _as_postgres(
+            _binary("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        _as_postgres(*ctl, "start")
+        _create_database(port, "restart")
+        yield {"url": f"postgresql://postgres@127.0.0.1:{port}/restart", "ctl": ctl}
+    finally:
+        if (data / "postmaster.pid").exists():
+            _as_postgres(*ctl[:3], "stop", "-m", "immediate", "-w")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _create_database(port: int, name: str) -> None:
     admin = create_engine(
         f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT"
     )
     with admin.connect() as connection:
-        connection.execute(text('CREATE DATABASE "restart"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    try:
-        yield {"url": f"postgresql://postgres@127.0.0.1:{port}/restart", "ctl": ctl}
-    finally:
-        subprocess.run(
-            [
-                *(["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []),
-                *ctl[:3],
-                "stop",
-                "-m",
-                "immediate",
-                "-w",
-            ],
-            check=False,
-            capture_output=True,
-        )
 
 
 @dataclass
