@@ -1,16 +1,69 @@
-"""Serve admin_app with waitress, as config.toml (or the environment) says."""
+"""Serve admin_app with waitress, as config.toml (or the environment) says.
+
+SIGTERM or SIGINT stops it gracefully: no new connections are accepted, requests already
+in flight finish (within ``server.shutdown_grace_seconds``), then the process exits 0.
+"""
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import time
+from typing import Any
 
-from waitress import serve
+from waitress import create_server, wasyncore
+from waitress.channel import HTTPChannel
 
 from admin_app import create_app
 from admin_app.config import ConfigError, settings_of
 from admin_app.database import check_reachable, warn_if_pool_small
 from admin_app.extensions import db
+
+log = logging.getLogger("admin_app.run")
+LOOP_S = 0.1  # how often the serving loop looks at the shutdown flag
+
+
+class GracefulServer:
+    """A waitress server whose loop this class runs, so a signal can end it cleanly."""
+
+    def __init__(self, server: Any, *, grace_s: float) -> None:
+        self.server, self.grace_s = server, grace_s
+        self.stopping_since: float | None = None
+
+    def stop(self, signum: int, frame: Any) -> None:
+        # A signal handler only flags: the loop, between two polls, does the rest.
+        if self.stopping_since is None:
+            self.stopping_since = time.monotonic()
+            self.server.accepting = False  # the listening socket is no longer polled
+            log.info(
+                "%s: accepting no new connections; finishing %d in-flight request(s) within %s s",
+                signal.Signals(signum).name,
+                self.in_flight(),
+                self.grace_s,
+            )
+
+    def in_flight(self) -> int:
+        """Requests being handled, or whose answer is still being written."""
+        channels = [c for c in self.server._map.values() if isinstance(c, HTTPChannel)]
+        return sum(1 for c in channels if c.requests or c.total_outbufs_len)
+
+    def serve(self) -> None:
+        while not self._finished():
+            wasyncore.loop(timeout=LOOP_S, map=self.server._map, count=1)
+        left = self.in_flight()
+        if left:
+            log.warning("grace period over: %d request(s) cut off", left)
+        else:
+            log.info("every in-flight request finished; stopped")
+        self.server.task_dispatcher.shutdown(timeout=5)
+        wasyncore.close_all(self.server._map)
+
+    def _finished(self) -> bool:
+        if self.stopping_since is None:
+            return False
+        over = time.monotonic() - self.stopping_since >= self.grace_s
+        return over or self.in_flight() == 0
 
 
 def main() -> int:
@@ -25,15 +78,24 @@ def main() -> int:
     settings = settings_of(app)
     warn_if_pool_small(settings)
     server = settings["server"]
-    print(f"admin_app serving at http://{server['host']}:{server['port']}/admin/", flush=True)
-    serve(
-        app,
-        host=server["host"],
-        port=server["port"],
-        threads=server["threads"],
-        connection_limit=server["connection_limit"],
-        ident="admin_app",
+    graceful = GracefulServer(
+        create_server(
+            app,
+            host=server["host"],
+            port=server["port"],
+            threads=server["threads"],
+            connection_limit=server["connection_limit"],
+            max_request_body_size=server["max_body_bytes"],
+            channel_timeout=server["channel_timeout"],
+            ident="admin_app",
+        ),
+        grace_s=server["shutdown_grace_seconds"],
     )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, graceful.stop)
+    port = graceful.server.effective_port
+    print(f"admin_app serving at http://{server['host']}:{port}/admin/", flush=True)
+    graceful.serve()
     return 0
 
 

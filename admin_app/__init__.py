@@ -68,4 +68,5 @@ def _flask_config(settings: Settings, instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": security["secure_cookies"],
         # A token lives no longer than an idle session; begin() replaces it at each sign-in.
         "WTF_CSRF_TIME_LIMIT": security["session_minutes"] * 60,
+        "MAX_CONTENT_LENGTH": settings["server"]["max_body_bytes"],
     }

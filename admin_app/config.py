@@ -33,6 +33,10 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "pool_pre_ping": (bool, True),
         "echo": (bool, False),
         "connect_timeout": (int, 5),
+        "statement_timeout_ms": (int, 30_000),
+        "cli_statement_timeout_ms": (int, 0),
+        "lock_timeout_ms": (int, 5_000),
+        "idle_in_transaction_timeout_ms": (int, 60_000),
     },
     "server": {
         "host": (str, "127.0.0.1"),
@@ -40,6 +44,9 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "threads": (int, 8),
         "connection_limit": (int, 100),
         "proxy_hops": (int, 0),
+        "max_body_bytes": (int, 1_048_576),
+        "channel_timeout": (int, 120),
+        "shutdown_grace_seconds": (int, 30),
     },
     "security": {
         "session_minutes": (int, 480),
@@ -161,10 +168,23 @@ def _check_values(settings: Settings) -> None:
     if settings["app"]["env"] not in ENVIRONMENTS:
         raise ConfigError(f"app.env must be one of {', '.join(ENVIRONMENTS)}")
     positive = [("database", "pool_size"), ("server", "port"), ("server", "threads")]
+    positive += [("server", "max_body_bytes")]
     positive += [("app", "api_per_page"), ("app", "api_max_per_page")]
     for section, key in positive:
         if settings[section][key] < 1:
             raise ConfigError(f"{section}.{key} must be at least 1")
+    for key in ("statement_timeout_ms", "cli_statement_timeout_ms", "lock_timeout_ms"):
+        if settings["database"][key] < 0:
+            raise ConfigError(f"database.{key} must be 0 (no limit) or more")
+    if settings["database"]["idle_in_transaction_timeout_ms"] < 0:
+        raise ConfigError("database.idle_in_transaction_timeout_ms must be 0 (no limit) or more")
+    if (
+        settings["server"]["channel_timeout"] < 1
+        or settings["server"]["shutdown_grace_seconds"] < 0
+    ):
+        raise ConfigError(
+            "server.channel_timeout must be at least 1, shutdown_grace_seconds 0 or more"
+        )
     if settings["database"]["max_overflow"] < -1:
         raise ConfigError("database.max_overflow must be -1 (unlimited) or more")
 

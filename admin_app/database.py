@@ -6,10 +6,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask, current_app
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from admin_app.config import ConfigError, Settings, mask_url
 from admin_app.extensions import db, migrate
@@ -20,8 +22,11 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 _MONITOR_KEY = "admin_app.pool_monitor"
 
 
-def engine_options(settings: Settings, instance_path: Path) -> tuple[str, dict[str, Any]]:
-    """Return the URL and create_engine keywords the settings ask for."""
+def engine_options(
+    settings: Settings, instance_path: Path, *, cli: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """Return the URL and create_engine keywords the settings ask for (``cli``: the command
+    line's statement timeout rather than the web's)."""
     cfg = settings["database"]
     url = make_url(cfg["url"])
     options: dict[str, Any] = {"echo": cfg["echo"], "pool_pre_ping": cfg["pool_pre_ping"]}
@@ -43,8 +48,24 @@ def engine_options(settings: Settings, instance_path: Path) -> tuple[str, dict[s
         options["connect_args"] = {
             "connect_timeout": cfg["connect_timeout"],
             "application_name": application_name(),
+            "options": session_limits(cfg, cli=cli),
         }
     return url.render_as_string(hide_password=False), options
+
+
+def session_limits(cfg: dict[str, Any], *, cli: bool) -> str:
+    """PostgreSQL settings every connection starts with: statement, lock and idle limits.
+
+    One slow statement or forgotten transaction then fails alone instead of stalling every
+    request queued behind its locks. 0 leaves a limit off.
+    """
+    statement = cfg["cli_statement_timeout_ms"] if cli else cfg["statement_timeout_ms"]
+    limits = {
+        "statement_timeout": statement,
+        "lock_timeout": cfg["lock_timeout_ms"],
+        "idle_in_transaction_session_timeout": cfg["idle_in_transaction_timeout_ms"],
+    }
+    return " ".join(f"-c {name}={int(value)}" for name, value in limits.items())
 
 
 def _sqlite_under_instance(url: Any, instance_path: Path) -> Any:
@@ -58,16 +79,34 @@ def _sqlite_under_instance(url: Any, instance_path: Path) -> Any:
 def init_app(app: Flask, settings: Settings) -> None:
     """Bind the database and migrations to the app; install the SQLite pragmas and the
     pool monitor."""
-    url, options = engine_options(settings, Path(app.instance_path))
+    # The flask command line builds the app inside a click context; waitress and tests do not.
+    cli = click.get_current_context(silent=True) is not None
+    url, options = engine_options(settings, Path(app.instance_path), cli=cli)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run in reverse).
+    app.teardown_appcontext(_release_session)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
         threads = settings["server"]["threads"]
         app.extensions[_MONITOR_KEY] = PoolMonitor(db.engine, threads=threads)
+
+
+def _release_session(error: BaseException | None) -> None:
+    """End the request's session; a connection the database already dropped is let go.
+
+    Closing rolls back, and a rollback on a connection the server closed raises: after the
+    request's answer (a 503) is made, so it must not turn into a 500 on the way out.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as fault:
+        if not is_database_fault(fault):
+            raise
+        db.session.registry.clear()  # the broken session goes; its connection was invalidated
 
 
 def pool_monitor(app: Flask | None = None) -> PoolMonitor:
@@ -108,3 +147,13 @@ def warn_if_pool_small(settings: Settings) -> str | None:
     )
     log.warning(message)
     return message
+
+
+def is_database_fault(error: BaseException) -> bool:
+    """Whether ``error`` says the database (or the way to it) failed, not the request.
+
+    A full pool, a lost or refused connection, a cancelled statement or a lock wait given up.
+    """
+    if isinstance(error, PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import check, downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from admin_app.database import pool_monitor
 from admin_app.extensions import db
-from tests.conftest import make_app, postgres_url
+from tests.conftest import PRODUCTION, make_app, postgres_url
 
 HAND_WRITTEN = {
     "sqlite": {"fts_posts", "fts_users", "fts_comments", "fts_tasks"},
@@ -67,3 +68,57 @@ def test_partial_unique_indexes_are_live_only(empty_app):
     where = live.get("dialect_options", {}).get(f"{db.engine.dialect.name}_where")
     assert where is not None
     assert "deleted_at IS NULL" in str(where)
+
+
+def _tag_kept() -> bool:
+    db.session.remove()
+    return db.session.execute(text("SELECT count(*) FROM tags")).scalar_one() == 1
+
+
+def _one_tag() -> None:
+    upgrade()
+    db.session.execute(
+        text(
+            "INSERT INTO tags (id, name, slug, created_at, updated_at, version) "
+            "VALUES ('00000000-0000-7000-8000-000000000001', 'kept', 'kept', "
+            "'2026-12-01 00:00:00', '2026-12-01 00:00:00', 1)"
+        )
+    )
+    db.session.commit()
+
+
+def test_a_downgrade_that_would_drop_rows_is_refused_in_one_line(empty_app):
+    _one_tag()
+    result = empty_app.test_cli_runner().invoke(args=["db", "downgrade", "base"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[-1].startswith("Error: downgrade refused: it would drop tables holding rows")
+    assert "tags" in lines[-1]
+    assert _tag_kept()
+
+
+def test_an_explicit_flag_lets_the_downgrade_drop_them(empty_app):
+    _one_tag()
+    db.session.remove()
+    downgrade(revision="base", x_arg=["allow_data_loss=yes"])
+    assert _domain_tables() == set()
+
+
+def test_production_refuses_it_even_with_the_flag(empty_app):
+    _one_tag()
+    db.session.remove()
+    url = empty_app.config["SQLALCHEMY_DATABASE_URI"]
+    production = make_app(url, **PRODUCTION)
+    try:
+        with production.app_context():  # as `flask` would run it: this app is current_app
+            result = production.test_cli_runner().invoke(
+                args=["db", "downgrade", "base", "-x", "allow_data_loss=yes"]
+            )
+        assert result.exit_code == 2
+        assert "never in production" in result.output
+    finally:
+        with production.app_context():
+            db.session.remove()
+            db.engine.dispose()
+            pool_monitor(production).monitor.dispose()
+    assert _tag_kept()

@@ -6,7 +6,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from flask import flash
+from flask import flash, request
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader, create_ajax_loader
 from flask_admin.model import typefmt
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -17,12 +18,22 @@ from admin_app.admin.clock import when
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
+from admin_app.admin.parsing import parse_key, parse_page
 from admin_app.admin.uniques import add_unique_errors
+from admin_app.database import is_database_fault
 from admin_app.models import Role
 
 log = logging.getLogger(__name__)
 
-SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
+SYSTEM_FIELDS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "version",
+    "deleted_at",
+    "deleted_by",
+    "delete_batch",
+)
 
 
 def _local_minutes(view: Any, value: datetime, name: str) -> str:
@@ -43,6 +54,14 @@ def without_fields(form_class: Any, names: tuple[str, ...]) -> Any:
         if name in vars(form_class):
             delattr(form_class, name)  # WTForms' FormMeta forgets the field too
     return form_class
+
+
+class StrictAjaxLoader(QueryAjaxModelLoader):
+    """A picked foreign key or tag that is not an id of the model is no choice, not a 500."""
+
+    def get_one(self, pk: Any) -> Any:
+        key = parse_key(self.model, pk)
+        return None if key is None else super().get_one(key)
 
 
 class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
@@ -105,7 +124,27 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
             return False
         return add_unique_errors(form, self.model, getattr(form, "_obj", None))
 
+    # Malformed ids find nothing (Flask-Admin says so and goes back to the list); an absurd
+    # page number is the first page.
+    def get_one(self, id: Any) -> Any:
+        key = parse_key(self.model, id)
+        return None if key is None else super().get_one(str(key))
+
+    def _get_list_extra_args(self) -> Any:
+        args = super()._get_list_extra_args()
+        args.page = parse_page(request.args.get("page"))
+        return args
+
+    def _create_ajax_loader(self, name: str, options: dict[str, Any]) -> Any:
+        loader = create_ajax_loader(self.model, self.session, name, name, options)
+        loader.__class__ = StrictAjaxLoader
+        return loader
+
     def handle_view_exception(self, exc: Exception) -> bool:
+        # Flask-Admin would flash a database fault and render the form again, which needs the
+        # database too: let the app answer 503 instead.
+        if is_database_fault(exc):
+            raise exc
         # Flask-Admin flashes the exception's text, SQL and parameters included: say it plainly.
         if isinstance(exc, ValidationError):
             return bool(super().handle_view_exception(exc))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -11,23 +10,7 @@ from flask_admin.contrib.sqla import filters as sqla
 from flask_admin.model import filters as base
 
 from admin_app.admin.hybrids import hybrid_expression, hybrid_type, type_family
-
-# SQLite stores 64-bit integers; a bigger Python int fails at bind time with a 500.
-INT64 = 2**63 - 1
-
-
-def clean_int(value: str) -> int:
-    number = int(value.strip())
-    if abs(number) > INT64:
-        raise ValueError(f"{value!r} is out of range")
-    return number
-
-
-def clean_float(value: str) -> float:
-    number = float(value.strip())
-    if not math.isfinite(number):
-        raise ValueError(f"{value!r} is not a finite number")
-    return number
+from admin_app.admin.parsing import clean_float, clean_int
 
 
 class HybridFilter(sqla.BaseSQLAFilter):

@@ -16,8 +16,9 @@ REDACTED_FIELDS = frozenset(
 REDACTED = "[redacted]"
 # Changes to these alone are bookkeeping, not something an operator did.
 QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
-# Never in a diff: the session epoch only counts; sign-outs have entries of their own.
-UNRECORDED_FIELDS = frozenset({"session_epoch", "totp_last_step"})
+# Never in a diff: the session epoch only counts (sign-outs have entries of their own), and
+# the optimistic-concurrency counter moves on every write: it is how, never what, a row changed.
+UNRECORDED_FIELDS = frozenset({"session_epoch", "totp_last_step", "version"})
 
 
 def _pair(key: str, old: Any, new: Any) -> list[Any]:
@@ -48,6 +49,7 @@ def row_snapshot(row: dict[str, Any], *, created: bool) -> dict[str, list[Any]]:
     return {
         key: _pair(key, None, value) if created else _pair(key, value, None)
         for key, value in row.items()
+        if key not in UNRECORDED_FIELDS
     }
 
 
@@ -55,7 +57,7 @@ def row_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
     return {
         key: _pair(key, before[key], after.get(key))
         for key in before
-        if before[key] != after.get(key)
+        if before[key] != after.get(key) and key not in UNRECORDED_FIELDS
     }
 
 

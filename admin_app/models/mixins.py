@@ -6,8 +6,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Index, func, select, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ColumnElement, Index, Integer, func, select, text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from admin_app.columns import UUID, UTCDateTime, utc_now, uuid7
 
@@ -27,6 +27,20 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utc_now, onupdate=utc_now, nullable=False
     )
+
+
+class VersionMixin:
+    """A counter the ORM moves on every UPDATE and checks in its WHERE clause.
+
+    An UPDATE of a row someone else changed since it was read matches nothing and raises
+    ``StaleDataError``: a lost update becomes a refused one.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - declared_attr passes the class
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 def count_live(child: Any, *criteria: ColumnElement[bool]) -> ColumnElement[int]:

@@ -22,7 +22,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.columns import UUID, UTCDateTime, sql_utc_now, utc_now
 from admin_app.extensions import db
-from admin_app.models.mixins import TimestampMixin, UUIDMixin, count_live, live_unique_index
+from admin_app.models.mixins import (
+    TimestampMixin,
+    UUIDMixin,
+    VersionMixin,
+    count_live,
+    live_unique_index,
+)
 from admin_app.models.naming import Named
 from admin_app.models.users import User
 from admin_app.soft_delete import SoftDeleteMixin
@@ -37,7 +43,7 @@ post_tags = Table(
 )
 
 
-class Post(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Post(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "posts"
     __table_args__ = (live_unique_index("posts", "slug"),)
     __searchable__ = ("title", "body")
@@ -95,7 +101,7 @@ class Post(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type
         return (words + (WORDS_PER_MINUTE - 1)) // WORDS_PER_MINUTE
 
 
-class Tag(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Tag(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tags"
     __table_args__ = (live_unique_index("tags", "name"), live_unique_index("tags", "slug"))
     __slug_source__ = "name"
@@ -124,7 +130,7 @@ class Tag(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type:
         return count_live(Post, Post.id.in_(linked))
 
 
-class Comment(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Comment(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "comments"
     __searchable__ = ("body",)
     __owned__ = ("replies",)

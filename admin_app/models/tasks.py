@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.columns import UUID, UTCDateTime, days_since, sql_utc_now, utc_now
 from admin_app.extensions import db
-from admin_app.models.mixins import TimestampMixin, UUIDMixin
+from admin_app.models.mixins import TimestampMixin, UUIDMixin, VersionMixin
 from admin_app.models.naming import Named
 from admin_app.models.posts import Post
 from admin_app.models.users import User
@@ -30,7 +30,7 @@ class Priority(enum.IntEnum):
         return self.name.title()
 
 
-class Task(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Task(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tasks"
     __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 4", name="priority_range"),)
     __searchable__ = ("title",)

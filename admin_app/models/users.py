@@ -12,7 +12,13 @@ from sqlalchemy_utils import EmailType
 
 from admin_app.columns import UUID
 from admin_app.extensions import db
-from admin_app.models.mixins import TimestampMixin, UUIDMixin, count_live, live_unique_index
+from admin_app.models.mixins import (
+    TimestampMixin,
+    UUIDMixin,
+    VersionMixin,
+    count_live,
+    live_unique_index,
+)
 from admin_app.models.naming import Named
 from admin_app.soft_delete import SoftDeleteMixin
 
@@ -21,7 +27,7 @@ if TYPE_CHECKING:
     from admin_app.models.tasks import Task
 
 
-class User(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "users"
     __table_args__ = (live_unique_index("users", "username"), live_unique_index("users", "email"))
     __searchable__ = ("username", "email", "first_name", "last_name")
@@ -69,7 +75,7 @@ class User(Named, UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type
         return count_live(Post, Post.author_id == cls.id)
 
 
-class Profile(UUIDMixin, TimestampMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
+class Profile(UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "profiles"
     __table_args__ = (live_unique_index("profiles", "user_id"),)
 

@@ -29,8 +29,11 @@ class PoolMonitor:
         size = pool.size() if hasattr(pool, "size") else 1
         return pool_capacity(size, getattr(pool, "_max_overflow", 0))
 
-    def stats(self) -> dict[str, Any]:
-        """The JSON of /admin/pool/stats.json; touches no pooled connection."""
+    def stats(self, server: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON of /admin/pool/stats.json; touches no pooled connection.
+
+        With ``server`` (what ``server()`` read), the verdict also weighs lock waits.
+        """
         pool = self.engine.pool
         self.collector.sample(pool)
         state = pool_state(pool)
@@ -53,6 +56,7 @@ class PoolMonitor:
                 waits=waits,
                 held=held,
                 samples=samples,
+                server=server,
             ),
         }
 

@@ -20,6 +20,7 @@ def verdict(
     waits: dict[str, Any],
     held: list[dict[str, Any]],
     samples: list[dict[str, Any]],
+    server: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``{"status": ok|warn|critical, "reasons": [...]}``; each reason says what to do."""
     reasons = [
@@ -27,6 +28,7 @@ def verdict(
         *_timeouts(waits),
         *_exhaustion(capacity, samples),
         *_long_holds(held),
+        *_lock_waits(server or {}),
     ]
     status = "ok"
     if reasons:
@@ -75,5 +77,22 @@ def _long_holds(held: list[dict[str, Any]]) -> list[Reason]:
             "warn",
             f"{len(slow)} connection(s) held longer than "
             f"{HELD_TOO_LONG_S} s (longest by {slow[0]['holder']})",
+        )
+    ]
+
+
+LOCK_WAIT = "waiting on a lock"
+
+
+def _lock_waits(server: dict[str, Any]) -> list[Reason]:
+    # A pool can look healthy while its sessions queue behind one transaction's locks.
+    waiting = sum(r["sessions"] for r in server.get("sessions", ()) if r["state"] == LOCK_WAIT)
+    if not waiting:
+        return []
+    return [
+        (
+            "warn",
+            f"{waiting} session(s) waiting on a lock: a long transaction holds it; "
+            "find it in the server view (longest active) and end it",
         )
     ]

@@ -1,5 +1,6 @@
 """The trash: soft delete with cascade in one batch, batch restore with checks, purge."""
 
+from admin_app.trash.locking import lock_batches, lock_rows
 from admin_app.trash.purge import purge, purge_older_than, purgeable
 from admin_app.trash.restore import (
     Problem,
@@ -17,6 +18,8 @@ __all__ = [
     "RestorePlan",
     "TrashBatch",
     "batch_records",
+    "lock_batches",
+    "lock_rows",
     "owned_records",
     "plan_restore",
     "preview_cascade",

@@ -16,6 +16,7 @@ from admin_app.models.constraints import live_unique_columns
 from admin_app.models.naming import entity_type
 from admin_app.models.query import AnySession
 from admin_app.soft_delete import get_with_deleted, with_deleted
+from admin_app.trash.locking import lock_batches
 
 
 @dataclass
@@ -62,11 +63,13 @@ class RestoreBlocked(Exception):  # noqa: N818 - reads as what happened to the r
 
 
 def batch_records(session: AnySession, batch_ids: Iterable[uuid.UUID]) -> list[Any]:
-    """Every trashed row of the given batches, across all models."""
+    """Every trashed row of the given batches, across all models, as the database has it now."""
     ids = list(batch_ids)
     records: list[Any] = []
     for model in DOMAIN_MODELS:
         stmt = with_deleted(select(model).where(model.delete_batch.in_(ids)))
+        # populate_existing: a row read before a lock was taken is read again, not trusted.
+        stmt = stmt.execution_options(populate_existing=True)
         records += session.scalars(stmt).unique().all()
     return records
 
@@ -93,9 +96,17 @@ def restore(
 ) -> RestorePlan:
     """Bring back exactly the rows of ``batch_ids``, or raise RestoreBlocked and change nothing.
 
-    Adds and flushes; the caller commits.
+    The batches' rows are locked first, so a concurrent restore or purge of them waits for this
+    one (or this one for it); a batch already restored or purged restores nothing (the plan
+    has no records). Adds and flushes; the caller commits.
     """
-    plan = plan_restore(session, batch_ids, with_parents=with_parents)
+    locked = list(dict.fromkeys(batch_ids))
+    lock_batches(session, locked)
+    plan = plan_restore(session, locked, with_parents=with_parents)
+    while set(plan.batch_ids) - set(locked):  # parents' batches joined the plan: lock them too
+        locked = plan.batch_ids
+        lock_batches(session, locked)
+        plan = plan_restore(session, locked, with_parents=with_parents)
     if plan.problems:
         raise RestoreBlocked(plan)
     for record in plan.records:

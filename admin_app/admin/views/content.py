@@ -14,7 +14,9 @@ from werkzeug.wrappers import Response
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
 from admin_app.admin.bulk import BulkBehaviour
+from admin_app.admin.concurrency import VersionedEdits, stale_action_message, stale_records
 from admin_app.auth.roles import current_operator
+from admin_app.database import is_database_fault
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Priority, Profile, Role, Tag, Task, User
 from admin_app.models.naming import entity_type
@@ -27,7 +29,7 @@ def describe_counts(counts: Any) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
-class ContentView(BulkBehaviour, SecureModelView):
+class ContentView(BulkBehaviour, VersionedEdits, SecureModelView):
     """A soft-deletable model: delete asks first, saying what goes along, then trashes it all
     in one batch. Every row links to its history."""
 
@@ -78,6 +80,10 @@ class ContentView(BulkBehaviour, SecureModelView):
     @requires(Role.EDITOR)
     def trash_selected(self) -> Response:
         records = self._records(request.form.getlist("rowid"))
+        stale = stale_records(records, request.form)
+        if stale:
+            flash(stale_action_message(stale, request.form), "error")
+            return redirect(self.get_url(".index_view"))
         if records:
             batch = self._trash(records)
             db.session.commit()
@@ -90,6 +96,8 @@ class ContentView(BulkBehaviour, SecureModelView):
             db.session.commit()
         except Exception as exc:
             db.session.rollback()
+            if is_database_fault(exc):
+                raise  # the app answers 503; a flash would need the database to render
             flash(f"Could not move the record to the trash: {exc}", "error")
             return False
         others = len(batch.records) - 1

@@ -17,9 +17,11 @@ class PoolView(AccessMixin, BaseView):
     @expose("/")
     @requires(Role.VIEWER)
     def index(self) -> str:
-        return self.render("admin/pool.html", server=monitor().server(), stats=monitor().stats())
+        server = monitor().server()
+        return self.render("admin/pool.html", server=server, stats=monitor().stats(server))
 
     @expose("/stats.json")
     @requires(Role.VIEWER, json=True)
     def stats(self) -> Response:
-        return jsonify({**monitor().stats(), "server": monitor().server()})
+        server = monitor().server()
+        return jsonify({**monitor().stats(server), "server": server})

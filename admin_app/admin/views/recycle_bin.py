@@ -10,6 +10,7 @@ from flask_admin import BaseView, expose
 from werkzeug.wrappers import Response
 
 from admin_app.admin.access import AccessMixin, requires
+from admin_app.admin.parsing import MAX_PAGE, parse_int
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.extensions import db
@@ -18,6 +19,7 @@ from admin_app.models.reports import count_delete_batches, recent_delete_batches
 from admin_app.trash import (
     RestoreBlocked,
     batch_records,
+    lock_batches,
     plan_restore,
     purge,
     purge_older_than,
@@ -25,6 +27,7 @@ from admin_app.trash import (
 )
 
 PAGE_SIZE = 50
+GONE = "that batch is no longer in the trash (someone restored or purged it already)"
 
 
 def parse_batch_ids(values: list[str]) -> list[uuid.UUID]:
@@ -41,7 +44,7 @@ class RecycleBinView(AccessMixin, BaseView):
     @expose("/")
     @requires(Role.VIEWER)
     def index(self) -> str:
-        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        page = parse_int(request.args.get("page"), low=1, high=MAX_PAGE) or 1
         models = list(DOMAIN_MODELS)
         offset = (page - 1) * PAGE_SIZE
         batches = recent_delete_batches(db.session, models, limit=PAGE_SIZE, offset=offset)
@@ -80,7 +83,10 @@ class RecycleBinView(AccessMixin, BaseView):
             for problem in blocked.plan.problems:
                 flash(f"Nothing was restored: {problem.message}.", "error")
             return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
-        flash(f"Restored {len(plan.records)} record(s).", "success")
+        if not plan.records:
+            flash(f"Nothing was restored: {GONE}.", "info")
+        else:
+            flash(f"Restored {len(plan.records)} record(s).", "success")
         return redirect(url_for(".index"))
 
     @expose("/purge/", methods=["POST"])
@@ -90,7 +96,13 @@ class RecycleBinView(AccessMixin, BaseView):
         if request.form.get("confirm") != "yes":
             flash("Tick the box to confirm that purging cannot be undone.", "error")
             return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
-        removed = purge(db.session, batch_records(db.session, batch_ids))
+        lock_batches(db.session, batch_ids)  # a restore of the same batch waits, or we do
+        records = batch_records(db.session, batch_ids)
+        if not records:
+            db.session.rollback()
+            flash(f"Nothing was purged: {GONE}.", "info")
+            return redirect(url_for(".index"))
+        removed = purge(db.session, records)
         db.session.commit()
         flash(f"Purged {sum(removed.values())} record(s) permanently.", "success")
         return redirect(url_for(".index"))

@@ -14,11 +14,12 @@ from werkzeug.wrappers import Response
 from admin_app.admin.access import requires
 from admin_app.admin.base import SecureModelView
 from admin_app.admin.bulk import BulkBehaviour
+from admin_app.admin.parsing import parse_key
 from admin_app.admin.views.content import ContentView
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
 from admin_app.soft_delete import get_with_deleted, with_deleted
-from admin_app.trash import preview_cascade, purge
+from admin_app.trash import lock_rows, preview_cascade, purge
 
 
 def _batch_link(view: Any, context: Any, model: Any, name: str) -> Markup:
@@ -51,11 +52,12 @@ class TrashModelView(BulkBehaviour, SecureModelView):
     def get_count_query(self) -> Any:
         return self._trashed(db.session.query(func.count("*")).select_from(self.model))
 
+    def _key(self, raw: Any) -> Any:
+        return parse_key(self.model, raw)
+
     def get_one(self, id: Any) -> Any:
-        try:
-            record = get_with_deleted(db.session, self.model, id)
-        except ValueError:
-            return None
+        key = self._key(id)
+        record = None if key is None else get_with_deleted(db.session, self.model, key)
         return record if record is not None and record.deleted_at is not None else None
 
     def _selected(self, ids: list[str]) -> list[Any]:
@@ -77,7 +79,9 @@ class TrashModelView(BulkBehaviour, SecureModelView):
     @expose("/purge/", methods=["POST"])
     @requires(Role.ADMIN)
     def purge_selected(self) -> Response:
-        records = self._selected(request.form.getlist("rowid"))
+        ids = [key for key in map(self._key, request.form.getlist("rowid")) if key is not None]
+        lock_rows(db.session, self.model, ids)  # a concurrent restore of them waits, or we do
+        records = self._selected(ids)
         if request.form.get("confirm") != "yes" or not records:
             flash("Nothing was purged: tick the box to confirm.", "error")
             return redirect(self.get_url(".index_view"))

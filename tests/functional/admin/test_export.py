@@ -16,6 +16,8 @@ from tests.functional.admin.pages import get_page
 
 EXPORT = "/admin/post/export/csv/"
 FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tlead", "\rlead"]
+# A line break or blanks before the sign, and the full-width equals sign (U+FF1D).
+FORMULAS += ["\n=1+1", " =1+1", "  @A1", "\uff1d1+1", "\uff0b1"]
 
 
 def _rows(response: Any) -> list[dict[str, str]]:

@@ -1,0 +1,92 @@
+"""Two editors, one record: the save made from the older form changes nothing and says who
+changed what since it was opened."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from admin_app.models import AuditEntry, Role, Tag
+from tests.conftest import csrf_token, make_operator, sign_in
+from tests.factories import TagFactory
+from tests.functional.admin.pages import alerts
+
+
+def _opened(client: Any, path: str) -> dict[str, str]:
+    """What the edit form carries when it is opened: its CSRF token and version."""
+    page = client.get(path).get_data(as_text=True)
+    version = re.search(r'name="seen_version" type="hidden" value="(\d+)"', page) or re.search(
+        r'id="seen_version" name="seen_version" type="hidden" value="(\d+)"', page
+    )
+    assert version, "the edit form carries no version"
+    return {"csrf_token": csrf_token(client, path), "seen_version": version.group(1)}
+
+
+def test_a_stale_console_save_changes_nothing_and_says_who_changed_what(
+    app, client, session, as_role, audit_log
+):
+    tag = TagFactory(name="Pools")
+    session.commit()
+    as_role(Role.EDITOR)
+    other = app.test_client()
+    make_operator("bea", Role.EDITOR)
+    assert sign_in(other, "bea").status_code == 302
+    edit = f"/admin/tag/edit/?id={tag.id}"
+    mine, theirs = _opened(client, edit), _opened(other, edit)
+    assert mine["seen_version"] == theirs["seen_version"] == "1"
+
+    assert other.post(edit, data={**theirs, "name": "Connection pools"}).status_code == 302
+    before = audit_log.seen()
+    response = client.post(edit, data={**mine, "name": "Locks"})
+
+    assert response.status_code == 200  # the form again, with what was typed
+    message = " ".join(alerts(response.get_data(as_text=True)))
+    assert "Not saved" in message
+    assert "bea" in message
+    assert "name" in message
+    session.expire_all()
+    saved = session.scalars(select(Tag).where(Tag.id == tag.id)).one()
+    assert (saved.name, saved.version) == ("Connection pools", 2)
+    assert audit_log.entries(after=before, entity_id=str(tag.id)) == []
+
+
+def test_a_save_from_the_current_version_goes_through_and_moves_it_on(client, session, as_role):
+    tag = TagFactory(name="Pools")
+    session.commit()
+    as_role(Role.EDITOR)
+    edit = f"/admin/tag/edit/?id={tag.id}"
+    assert client.post(edit, data={**_opened(client, edit), "name": "Queues"}).status_code == 302
+    assert client.post(edit, data={**_opened(client, edit), "name": "Stacks"}).status_code == 302
+    session.expire_all()
+    saved = session.get(Tag, tag.id)
+    assert (saved.name, saved.version) == ("Stacks", 3)
+    updates = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_id == str(tag.id), AuditEntry.action == "update")
+    ).all()
+    assert all("version" not in entry.changes for entry in updates)
+
+
+def test_a_stale_trash_confirmation_moves_nothing_and_says_who_changed_it(
+    app, client, session, as_role
+):
+    tag = TagFactory(name="Pools")
+    session.commit()
+    as_role(Role.EDITOR)
+    other = app.test_client()
+    make_operator("bea", Role.EDITOR)
+    assert sign_in(other, "bea").status_code == 302
+    confirm = client.get(f"/admin/tag/delete-confirm/?id={tag.id}").get_data(as_text=True)
+    version = re.search(rf'name="version-{tag.id}" value="(\d+)"', confirm).group(1)
+    edit = f"/admin/tag/edit/?id={tag.id}"
+    assert other.post(edit, data={**_opened(other, edit), "name": "Queues"}).status_code == 302
+
+    form = {"rowid": str(tag.id), f"version-{tag.id}": version}
+    form["csrf_token"] = csrf_token(client, f"/admin/tag/delete-confirm/?id={tag.id}")
+    response = client.post("/admin/tag/trash-selected/", data=form, follow_redirects=True)
+    message = " ".join(alerts(response.get_data(as_text=True)))
+    assert "Nothing was changed" in message
+    assert "bea" in message
+    session.expire_all()
+    assert session.get(Tag, tag.id).deleted_at is None
