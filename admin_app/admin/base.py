@@ -14,8 +14,19 @@ from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConve
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
 from admin_app.models import Role
+from admin_app.models.counters import STORED_VALUES
 
-SYSTEM_FIELDS = ("id", "created_at", "updated_at", "deleted_at", "deleted_by", "delete_batch")
+# Kept by the database: shown through their hybrids, never set by a form.
+STORED_FIELDS = tuple(sorted({value.attribute for value in STORED_VALUES}))
+SYSTEM_FIELDS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "deleted_by",
+    "delete_batch",
+    *STORED_FIELDS,
+)
 
 
 def _utc_minutes(view: Any, value: datetime, name: str) -> str:
@@ -63,7 +74,7 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
     page_size = 20
     column_display_pk = False
     form_excluded_columns = (*SYSTEM_FIELDS, "slug")
-    column_details_exclude_list = ("delete_batch",)
+    column_details_exclude_list = ("delete_batch", *STORED_FIELDS)
     column_default_sort = ("created_at", True)
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS

@@ -14,12 +14,13 @@ from admin_app.columns import to_json
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
+from admin_app.models.counters import STORED_VALUES
 from admin_app.models.query import PaginationError, paginate_json
 from admin_app.models.search import search, searchable_columns
 
 MODELS = {model.__tablename__: model for model in DOMAIN_MODELS}
 RESERVED = {"page", "per_page", "q", "sort"}
-HIDDEN = {"delete_batch", "deleted_at", "deleted_by"}
+HIDDEN = {"delete_batch", "deleted_at", "deleted_by"} | {v.attribute for v in STORED_VALUES}
 MAX_BIGINT = 2**63 - 1
 
 

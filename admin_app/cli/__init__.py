@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin_app.cli import audit, operators, seeds, trash
+from admin_app.cli import audit, checks, operators, seeds, trash
 
 
 def init_app(app: Flask) -> None:
@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(operators.operator)
     app.cli.add_command(trash.trash)
     app.cli.add_command(audit.audit)
+    app.cli.add_command(checks.check)

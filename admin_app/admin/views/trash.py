@@ -12,7 +12,7 @@ from sqlalchemy import func
 from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
-from admin_app.admin.base import SecureModelView
+from admin_app.admin.base import STORED_FIELDS, SecureModelView
 from admin_app.admin.views.content import ContentView
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
@@ -38,7 +38,7 @@ class TrashModelView(SecureModelView):
     column_default_sort = ("deleted_at", True)
     column_formatters = {"delete_batch": _batch_link, "deleted_by": _operator_name}
     column_labels = {"delete_batch": "Batch", "deleted_by": "Deleted by"}
-    column_details_exclude_list: tuple[str, ...] = ()
+    column_details_exclude_list: tuple[str, ...] = STORED_FIELDS
 
     def _trashed(self, query: Any) -> Any:
         return with_deleted(query).filter(self.model.deleted_at.is_not(None))
