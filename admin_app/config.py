@@ -45,6 +45,7 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "secure_cookies": (bool, False),
         "min_password_length": (int, 10),
     },
+    "lists": {"count_threshold": (int, 10_000), "max_offset_rows": (int, 10_000)},
     "trash": {"purge_after_days": (int, 30)},
     "audit": {"retention_days": (int, 365)},
 }

@@ -1,0 +1,74 @@
+"""Counts that never scan a big table: exact up to a threshold, the planner's figure above it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import column, func, select, table
+from sqlalchemy.orm import Session, scoped_session
+
+EXACT, ABOUT, AT_LEAST = "exact", "about", "at_least"
+_PG_CLASS = table("pg_class", column("relname"), column("reltuples"))
+
+
+class ListCount(int):
+    """A row count as a page shows it: ``1,234``, ``about 1,000,000`` or ``10,000+``.
+
+    An int, so pagers compute pages from it; ``kind`` says how far to trust it.
+    """
+
+    kind: str
+
+    def __new__(cls, value: int, kind: str = EXACT) -> ListCount:
+        count = super().__new__(cls, value)
+        count.kind = kind
+        return count
+
+    @property
+    def is_exact(self) -> bool:
+        return self.kind == EXACT
+
+    def __str__(self) -> str:
+        if self.kind == ABOUT:
+            return f"about {int(self):,}"
+        if self.kind == AT_LEAST:
+            return f"{int(self):,}+"
+        return f"{int(self):,}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"value": int(self), "exact": self.is_exact, "text": str(self)}
+
+
+def _three_figures(value: float) -> int:
+    # An estimate shown to the last digit would claim a precision it does not have.
+    whole = round(value)
+    return round(whole, 3 - len(str(whole)))
+
+
+def bounded_count(
+    session: Session | scoped_session[Any],
+    rows: Any,
+    *,
+    threshold: int,
+    estimate_index: str | None = None,
+) -> ListCount:
+    """Count ``rows`` (a select or ORM query) reading at most ``threshold + 1`` of them.
+
+    Above the threshold: on PostgreSQL, with ``estimate_index`` (a partial index holding
+    exactly the rows counted), the planner's row estimate for that index, in the same
+    query; otherwise the threshold as a floor. One query either way.
+    """
+    limited = rows.order_by(None).limit(threshold + 1).subquery()
+    columns: list[Any] = [func.count()]
+    if estimate_index and session.get_bind().dialect.name == "postgresql":
+        estimate = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == estimate_index)
+        columns.append(estimate.scalar_subquery())
+    stmt = select(*columns).select_from(limited)
+    options = rows.get_execution_options() if hasattr(rows, "get_execution_options") else {}
+    found, *estimated = session.execute(stmt.execution_options(**options)).one()
+    if found <= threshold:
+        return ListCount(found)
+    # reltuples is -1 (or 0) until the table has been analysed: no estimate yet.
+    if estimated and estimated[0] is not None and estimated[0] > threshold:
+        return ListCount(_three_figures(estimated[0]), ABOUT)
+    return ListCount(threshold, AT_LEAST)
