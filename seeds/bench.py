@@ -20,9 +20,10 @@ from typing import Any
 import click
 from sqlalchemy import func, select, text
 
-from admin_app.models import User
+from admin_app.models import DOMAIN_MODELS, User
 from admin_app.models.counters import repair
 from admin_app.models.query import AnySession
+from admin_app.models.reports import rebuild_activity
 from admin_app.soft_delete import with_deleted
 
 ANCHOR = datetime(2026, 1, 1, tzinfo=UTC)
@@ -37,8 +38,8 @@ SYLLABLES = "ka lo mi ne ru sa ti vo be da fe gi ho ju pe qua ri so tu ze".split
 VOCABULARY = TOPICS + [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
 ZIPF_WEIGHTS = list(itertools.accumulate(1.0 / rank for rank in range(1, len(VOCABULARY) + 1)))
 FTS_TABLES = ("posts", "users", "comments", "tasks")
-# Tables whose triggers keep stored counts (migration 0005_big_tables).
-COUNTED_TABLES = ("posts", "comments", "post_tags")
+# Tables whose triggers keep stored counts and the daily rollup (migration 0005_big_tables).
+COUNTED_TABLES = ("users", "profiles", "tags", "posts", "comments", "tasks", "post_tags")
 Row = tuple[Any, ...]
 
 
@@ -248,6 +249,7 @@ def seed_bench(session: AnySession, *, scale: int) -> float:
     if is_pg:
         _counter_triggers(session, "ENABLE")
         repair(session)
+        rebuild_activity(session, list(DOMAIN_MODELS))
         _create_search_indexes(session)
     session.commit()
     if is_pg:

@@ -1,6 +1,7 @@
 """The data model: mixins, the demo domain, operators, and the query layer."""
 
 from admin_app.models import query
+from admin_app.models.activity import daily_activity
 from admin_app.models.audit import Action, AuditEntry
 from admin_app.models.events import register
 from admin_app.models.mixins import TimestampMixin, UUIDMixin
@@ -27,6 +28,7 @@ __all__ = [
     "TimestampMixin",
     "UUIDMixin",
     "User",
+    "daily_activity",
     "post_tags",
     "query",
     "register",

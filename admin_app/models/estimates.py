@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import column, func, select, table
+from sqlalchemy import column, func, literal, select, table
 from sqlalchemy.orm import Session, scoped_session
 
 EXACT, ABOUT, AT_LEAST = "exact", "about", "at_least"
@@ -58,17 +58,34 @@ def bounded_count(
     exactly the rows counted), the planner's row estimate for that index, in the same
     query; otherwise the threshold as a floor. One query either way.
     """
-    limited = rows.order_by(None).limit(threshold + 1).subquery()
-    columns: list[Any] = [func.count()]
-    if estimate_index and session.get_bind().dialect.name == "postgresql":
-        estimate = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == estimate_index)
-        columns.append(estimate.scalar_subquery())
-    stmt = select(*columns).select_from(limited)
     options = rows.get_execution_options() if hasattr(rows, "get_execution_options") else {}
-    found, *estimated = session.execute(stmt.execution_options(**options)).one()
+    (count,) = bounded_counts(session, [(rows, estimate_index)], threshold=threshold, **options)
+    return count
+
+
+def bounded_counts(
+    session: Session | scoped_session[Any],
+    counted: list[tuple[Any, str | None]],
+    *,
+    threshold: int,
+    **options: Any,
+) -> list[ListCount]:
+    """Several bounded counts (rows, estimate index) in one query; see bounded_count."""
+    is_pg = session.get_bind().dialect.name == "postgresql"
+    columns: list[Any] = []
+    for rows, index in counted:
+        limited = rows.order_by(None).limit(threshold + 1).subquery()
+        columns.append(select(func.count()).select_from(limited).scalar_subquery())
+        estimate = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
+        columns.append(estimate.scalar_subquery() if index and is_pg else literal(None))
+    found = session.execute(select(*columns).execution_options(**options)).one()
+    return [_shown(found[n], found[n + 1], threshold) for n in range(0, len(found), 2)]
+
+
+def _shown(found: int, estimate: float | None, threshold: int) -> ListCount:
     if found <= threshold:
         return ListCount(found)
     # reltuples is -1 (or 0) until the table has been analysed: no estimate yet.
-    if estimated and estimated[0] is not None and estimated[0] > threshold:
-        return ListCount(_three_figures(estimated[0]), ABOUT)
+    if estimate is not None and estimate > threshold:
+        return ListCount(_three_figures(estimate), ABOUT)
     return ListCount(threshold, AT_LEAST)

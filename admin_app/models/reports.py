@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, String, cast, desc, func, literal, null, select, union_all
+from sqlalchemy import String, cast, desc, func, literal, null, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from admin_app.columns import utc_now
+from admin_app.models.activity import rebuild, select_days
 from admin_app.models.naming import label_column
 from admin_app.models.operators import Operator
 from admin_app.models.query import AnySession
@@ -155,32 +156,20 @@ class DailyActivity:
 def activity_by_day(
     session: AnySession, models: list[Any], *, days: int = 30, now: datetime | None = None
 ) -> DailyActivity:
-    """Count records created and deleted per UTC day over the last ``days`` days, in one query."""
+    """Records created and deleted per UTC day over the last ``days`` days, from the rollup."""
     today = (now or utc_now()).astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
-    since = datetime.combine(first, time.min, tzinfo=UTC)
-    per_model = union_all(*(s for model in models for s in _day_rows(model, since))).subquery()
-    stmt = select(per_model.c.kind, per_model.c.day, func.sum(per_model.c.n)).group_by(
-        per_model.c.kind, per_model.c.day
-    )
-    found = {(kind, day): int(n) for kind, day, n in session.execute(with_deleted(stmt))}
+    tables = [model.__tablename__ for model in models]
+    rows = session.connection().execute(select_days(tables, first.isoformat()))
+    found = {day: (int(created), int(deleted)) for day, created, deleted in rows}
     span = [first + timedelta(days=offset) for offset in range(days)]
     return DailyActivity(
         days=span,
-        created=[found.get(("created", day.isoformat()), 0) for day in span],
-        deleted=[found.get(("deleted", day.isoformat()), 0) for day in span],
+        created=[found.get(day.isoformat(), (0, 0))[0] for day in span],
+        deleted=[found.get(day.isoformat(), (0, 0))[1] for day in span],
     )
 
 
-def _day_rows(model: Any, since: datetime) -> list[Select[str, str, int]]:
-    # Counting per table first keeps the union to a few rows per day, whatever the table sizes.
-    return [
-        select(
-            literal(kind, String).label("kind"),
-            utc_day(column).label("day"),
-            func.count().label("n"),
-        )
-        .where(column >= since)
-        .group_by(utc_day(column))
-        for kind, column in (("created", model.created_at), ("deleted", model.deleted_at))
-    ]
+def rebuild_activity(session: AnySession, models: list[Any]) -> None:
+    """Recount the daily rollup from the tables themselves; never commits."""
+    rebuild(session, models, utc_day)

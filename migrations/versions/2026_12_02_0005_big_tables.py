@@ -220,6 +220,116 @@ PG_COUNTS_BACKFILL = {
 }
 
 
+# The dashboard's daily rollup: records created and deleted per UTC day and table.
+ACTIVITY_TABLES = ("users", "profiles", "tags", "posts", "comments", "tasks")
+PG_DAY = "to_char(({c}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+SQLITE_DAY = "substr({c}, 1, 10)"
+PG_ACTIVITY = [
+    f"""
+CREATE FUNCTION daily_activity_add(at timestamptz, name text, c int, d int)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO daily_activity (day, table_name, created, deleted)
+    VALUES ({PG_DAY.format(c="at")}, name, c, d)
+    ON CONFLICT (day, table_name) DO UPDATE
+    SET created = daily_activity.created + EXCLUDED.created,
+        deleted = daily_activity.deleted + EXCLUDED.deleted
+$$""",
+    """
+CREATE FUNCTION daily_activity_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM daily_activity_add(OLD.created_at, TG_TABLE_NAME, -1, 0);
+        IF OLD.deleted_at IS NOT NULL THEN
+            PERFORM daily_activity_add(OLD.deleted_at, TG_TABLE_NAME, 0, -1);
+        END IF;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM daily_activity_add(NEW.created_at, TG_TABLE_NAME, 1, 0);
+        IF NEW.deleted_at IS NOT NULL THEN
+            PERFORM daily_activity_add(NEW.deleted_at, TG_TABLE_NAME, 0, 1);
+        END IF;
+    END IF;
+    RETURN NULL;
+END;
+$$""",
+]
+
+
+def _sqlite_activity(table, row, sign):
+    moves = []
+    for column, created, deleted in (("created_at", 1, 0), ("deleted_at", 0, 1)):
+        day = SQLITE_DAY.format(c=f"{row}.{column}")
+        moves.append(
+            f"INSERT INTO daily_activity (day, table_name, created, deleted) "
+            f"SELECT {day}, '{table}', {sign}{created}, {sign}{deleted} "
+            f"WHERE {row}.{column} IS NOT NULL "
+            "ON CONFLICT (day, table_name) DO UPDATE SET created = created + excluded.created, "
+            "deleted = deleted + excluded.deleted;"
+        )
+    return " ".join(moves)
+
+
+def _activity_triggers(table, is_pg):
+    if is_pg:
+        return [
+            f"CREATE TRIGGER daily_activity_{table} AFTER INSERT OR DELETE OR UPDATE OF "
+            f"created_at, deleted_at ON {table} FOR EACH ROW EXECUTE FUNCTION daily_activity_count()"
+        ]
+    name = f"daily_activity_{table}"
+    old, new = _sqlite_activity(table, "OLD", "-"), _sqlite_activity(table, "NEW", "")
+    return [
+        f"CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN {new} END",
+        f"CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN {old} END",
+        f"CREATE TRIGGER {name}_au AFTER UPDATE OF created_at, deleted_at ON {table} "
+        f"BEGIN {old} {new} END",
+    ]
+
+
+def _create_activity(is_pg):
+    op.create_table(
+        "daily_activity",
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("table_name", sa.String(length=50), nullable=False),
+        sa.Column("created", sa.Integer(), nullable=False),
+        sa.Column("deleted", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "table_name", name=op.f("pk_daily_activity")),
+    )
+    day = PG_DAY if is_pg else SQLITE_DAY
+    parts = [
+        f"SELECT {day.format(c=column)} AS day, '{table}' AS table_name, {counts} FROM {table} "
+        f"WHERE {column} IS NOT NULL GROUP BY {day.format(c=column)}"
+        for table in ACTIVITY_TABLES
+        for column, counts in (
+            ("created_at", "count(*) AS created, 0 AS deleted"),
+            ("deleted_at", "0 AS created, count(*) AS deleted"),
+        )
+    ]
+    rows = " UNION ALL ".join(parts)
+    op.execute(
+        "INSERT INTO daily_activity (day, table_name, created, deleted) "
+        f"SELECT day, table_name, sum(created), sum(deleted) FROM ({rows}) AS counted "
+        "GROUP BY day, table_name"
+    )
+    for statement in PG_ACTIVITY if is_pg else []:
+        op.execute(statement)
+    for table in ACTIVITY_TABLES:
+        for statement in _activity_triggers(table, is_pg):
+            op.execute(statement)
+
+
+def _drop_activity(is_pg):
+    for table in ACTIVITY_TABLES:
+        if is_pg:
+            op.execute(f"DROP TRIGGER IF EXISTS daily_activity_{table} ON {table}")
+        else:
+            for suffix in ("ai", "ad", "au"):
+                op.execute(f"DROP TRIGGER IF EXISTS daily_activity_{table}_{suffix}")
+    if is_pg:
+        op.execute("DROP FUNCTION IF EXISTS daily_activity_count()")
+        op.execute("DROP FUNCTION IF EXISTS daily_activity_add(timestamptz, text, int, int)")
+    op.drop_table("daily_activity")
+
+
 def _add_counters():
     # ADD COLUMN with a constant default rewrites nothing on either engine.
     for table, columns in COUNTERS.items():
@@ -276,6 +386,7 @@ def upgrade():
     _add_counters()
     _backfill(is_pg)
     _create_indexes()
+    _create_activity(is_pg)
     if is_pg:
         for statement in PG_FUNCTIONS + PG_TRIGGERS:
             op.execute(statement)
@@ -285,6 +396,7 @@ def upgrade():
 
 
 def downgrade():
+    _drop_activity(op.get_bind().dialect.name == "postgresql")
     if op.get_bind().dialect.name == "postgresql":
         for statement in PG_DROP:
             op.execute(statement)

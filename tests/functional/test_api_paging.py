@@ -88,8 +88,9 @@ def test_a_total_above_the_threshold_says_it_is_not_exact(client, session, viewe
     PostFactory.create_batch(6)
     session.commit()
     page = _get(client, "/api/v1/posts", per_page=2).get_json()
-    # No planner statistics in a fresh test database: the threshold is the floor shown.
-    assert (page["total"], page["total_is_exact"]) == (4, False)
+    # The threshold as a floor, or the planner's estimate when statistics exist.
+    assert page["total_is_exact"] is False
+    assert page["total"] >= 4
     assert page["links"]["next"] is not None
     assert len(_walk(client, "/api/v1/posts", per_page=2)) == 6
     few = _get(client, "/api/v1/posts", per_page=2, id="00000000-0000-0000-0000-000000000000")
