@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import column, func, literal, select, table
+from sqlalchemy import case, column, func, literal, select, table
 from sqlalchemy.orm import Session, scoped_session
 
 EXACT, ABOUT, AT_LEAST = "exact", "about", "at_least"
+FAR_ABOVE = 3  # an estimate this many thresholds up is trusted without counting
 _PG_CLASS = table("pg_class", column("relname"), column("reltuples"))
 
 
@@ -75,15 +76,21 @@ def bounded_counts(
     columns: list[Any] = []
     for rows, index in counted:
         limited = rows.order_by(None).limit(threshold + 1).subquery()
-        columns.append(select(func.count()).select_from(limited).scalar_subquery())
-        estimate = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
-        columns.append(estimate.scalar_subquery() if index and is_pg else literal(None))
+        exact = select(func.count()).select_from(limited).scalar_subquery()
+        if not (index and is_pg):
+            columns += [exact, literal(None)]
+            continue
+        estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
+        estimate: Any = estimated.scalar_subquery()
+        # Far above the threshold the estimate is the answer: PostgreSQL evaluates only the
+        # CASE branch it takes, so the bounded count is not even read.
+        columns += [case((estimate > FAR_ABOVE * threshold, -1), else_=exact), estimate]
     found = session.execute(select(*columns).execution_options(**options)).one()
     return [_shown(found[n], found[n + 1], threshold) for n in range(0, len(found), 2)]
 
 
 def _shown(found: int, estimate: float | None, threshold: int) -> ListCount:
-    if found <= threshold:
+    if 0 <= found <= threshold:
         return ListCount(found)
     # reltuples is -1 (or 0) until the table has been analysed: no estimate yet.
     if estimate is not None and estimate > threshold:
