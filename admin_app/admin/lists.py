@@ -16,8 +16,10 @@ from admin_app.admin.hybrids import hybrid_expression, hybrid_names, stored_hybr
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models.estimates import ListCount, bounded_count
-from admin_app.models.search import ranked_matches, searchable_columns
+from admin_app.models.search import match_filter, ranked_matches, searchable_columns
 from admin_app.soft_delete import is_soft_deletable
+
+RANKED_MATCHES_AT_MOST = 1_000  # more matches than this: walk the sort index instead
 
 
 @functools.cache
@@ -102,8 +104,7 @@ class ListBehaviour(ModelView):
         Hybrid values and relations are computed for the page's rows only; a page costs the
         operator's load, the count, the ids and the rows: four queries at any table size.
         """
-        query = self.ordered_query(sort_column, sort_desc, search, filters)
-        count = self.list_count(query, plain=not (search or filters))
+        query, count = self._chosen(sort_column, sort_desc, search, filters)
         size = page_size if page_size is not None else self.page_size
         columns = loading.column_keys(self._list_columns)
         if not execute:
@@ -119,6 +120,20 @@ class ListBehaviour(ModelView):
         )
         return count, loading.fetch_page(db.session, self.model, ids, columns)
 
+    def _chosen(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
+        """The list's query and count; a search ranks its matches only when they are few.
+
+        A common word matches most rows: ranking them all would read every match. Then the
+        list walks its sort index and keeps the rows that match, as for any other filter.
+        """
+        plain = not (search or filters)
+        walk = self.ordered_query(sort, desc, search, filters, ranked=False)
+        count = self.list_count(walk, plain=plain)
+        few = count.is_exact and count <= RANKED_MATCHES_AT_MOST
+        if search and sort is None and few and searchable_columns(self.model):
+            return self.ordered_query(sort, desc, search, filters), count
+        return walk, count
+
     def _reversed(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
         if search and sort is None:
             return None  # best matches first has no "last" to read backwards from
@@ -127,22 +142,40 @@ class ListBehaviour(ModelView):
             return None
         return lambda: self.ordered_query(name, not desc, search, filters)
 
-    def ordered_query(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
-        """The list's rows, searched, filtered and sorted, before any page is cut."""
+    def ordered_query(
+        self, sort: Any, desc: bool, search: str | None, filters: Any, *, ranked: bool = True
+    ) -> Any:
+        """The list's rows, searched, filtered and sorted, before any page is cut.
+
+        ``ranked``: a search joins its ranking (best first when no sort is chosen); without
+        it the matches are only filtered, and the list keeps its sort.
+        """
         joins: dict[Any, Any] = {}
         query, ranking = self.get_query(), None
         if self._search_supported and search:
             query, _, ranking = self._searched(query, None, search)
+            if not ranked and ranking is not None:
+                query, ranking = self._matching(search), None
         if filters and self._filters:
             query, _, joins, _ = self._apply_filters(query, None, joins, {}, filters)
         return self._sorted(query, joins, sort, desc, ranking)[0]
+
+    def _matching(self, search: str) -> Any:
+        # _searched returned a ranking, so the model is full-text searchable and terms exist.
+        return self.get_query().filter(match_filter(db.session, self.model, search))
 
     def list_count(self, query: Any, *, plain: bool) -> ListCount:
         settings = settings_of(current_app)["lists"]
         # Only an unfiltered list holds exactly the rows its estimate index counts.
         index = self.count_estimate_index if plain else None
+        # Counted in the list's order: the threshold's rows are then the first ones the sort
+        # index meets, not every match collected first.
         return bounded_count(
-            db.session, query, threshold=settings["count_threshold"], estimate_index=index
+            db.session,
+            query,
+            threshold=settings["count_threshold"],
+            estimate_index=index,
+            keep_order=True,
         )
 
     @property

@@ -52,14 +52,17 @@ def bounded_count(
     *,
     threshold: int,
     estimate_index: str | None = None,
+    keep_order: bool = False,
 ) -> ListCount:
     """Count ``rows`` (a select or ORM query) reading at most ``threshold + 1`` of them.
 
     Above the threshold: on PostgreSQL, with ``estimate_index`` (a partial index holding
     exactly the rows counted), the planner's row estimate for that index, in the same
-    query; otherwise the threshold as a floor. One query either way.
+    query; otherwise the threshold as a floor. One query either way. ``keep_order`` counts
+    in the rows' own order (an index walk), rather than letting the planner collect them.
     """
     options = rows.get_execution_options() if hasattr(rows, "get_execution_options") else {}
+    rows = rows if keep_order else rows.order_by(None)
     (count,) = bounded_counts(session, [(rows, estimate_index)], threshold=threshold, **options)
     return count
 
@@ -75,7 +78,7 @@ def bounded_counts(
     is_pg = session.get_bind().dialect.name == "postgresql"
     columns: list[Any] = []
     for rows, index in counted:
-        limited = rows.order_by(None).limit(threshold + 1).subquery()
+        limited = rows.limit(threshold + 1).subquery()
         exact = select(func.count()).select_from(limited).scalar_subquery()
         if not (index and is_pg):
             columns += [exact, literal(None)]

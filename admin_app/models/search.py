@@ -59,6 +59,25 @@ def ranked_matches(session: AnySession, model: Any, query: str) -> Any:
     return _ranked_sqlite(model, columns, terms)
 
 
+def match_filter(session: AnySession, model: Any, query: str) -> Any:
+    """A condition on ``model``'s own rows that holds for the rows matching ``query``.
+
+    Unlike ``ranked_matches`` it ranks nothing, so a list can walk its sort index and keep
+    the matching rows it meets: the plan for a common word. None when nothing can match.
+    """
+    terms = split_terms(query)
+    if not terms:
+        return None
+    if session.get_bind().dialect.name == "postgresql":
+        return _pg_document(model).bool_op("@@")(_pg_tsquery(terms))
+    table = fts_table(model)
+    matching: Any = select(literal_column("id")).select_from(text(table))
+    matching = matching.where(
+        text(f"{table} MATCH :q").bindparams(q=fts5_query(terms, searchable_columns(model)))
+    )
+    return model.id.in_(matching)
+
+
 def search(
     session: AnySession, model: Any, query: str, statement: Select[Any] | None = None
 ) -> Any:
@@ -70,11 +89,18 @@ def search(
     return stmt.join(ranking, ranking.c.id == model.id).order_by(ranking.c.score)
 
 
-def _ranked_postgresql(model: Any, terms: list[str]) -> Any:
-    document: Any = literal_column(f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}")
+def _pg_document(model: Any) -> Any:
+    return literal_column(f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}")
+
+
+def _pg_tsquery(terms: list[str]) -> Any:
     # Each term quoted: websearch syntax (-, or) in user input is searched as words.
     quoted = " ".join('"' + term.translate(_PG_SPLIT) + '"' for term in terms)
-    tsquery = func.websearch_to_tsquery(literal_column("'english'"), bindparam("q", quoted))
+    return func.websearch_to_tsquery(literal_column("'english'"), bindparam("q", quoted))
+
+
+def _ranked_postgresql(model: Any, terms: list[str]) -> Any:
+    document, tsquery = _pg_document(model), _pg_tsquery(terms)
     score = (-func.ts_rank_cd(document, tsquery)).label("score")
     return select(model.id.label("id"), score).where(document.bool_op("@@")(tsquery)).subquery()
 
