@@ -126,10 +126,13 @@ def test_seeds_leave_no_drift(session):
 
 
 def test_repair_fixes_what_a_raw_write_broke(session, thread):
+    lonely = PostFactory(body="")  # no comments: its count must go back to 0
+    session.commit()
     session.execute(text("UPDATE posts SET comment_count = 40, reading_minutes = 9"))
     session.commit()
-    assert drift(session)["posts.comment_count"] == 1
-    assert repair(session)["posts.reading_minutes"] == 1
+    assert drift(session)["posts.comment_count"] == 2
+    assert repair(session)["posts.reading_minutes"] == 2
     session.commit()
     assert drift(session) == NO_DRIFT
     assert stored(session, Post, thread["post"].id, "comment_count") == 3
+    assert stored(session, Post, lonely.id, "comment_count") == 0
