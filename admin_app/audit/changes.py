@@ -8,12 +8,17 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.base import NO_VALUE
 
 from admin_app.columns import to_json
+from admin_app.models.counters import STORED_VALUES
 
 # Never written to the trail, in any form: the entry says the field changed, not to what.
 REDACTED_FIELDS = frozenset({"password_hash", "password", "secret", "token", "api_key"})
 REDACTED = "[redacted]"
 # Changes to these alone are bookkeeping, not something an operator did.
 QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
+# Kept by database triggers from other rows (attribute and column names): nobody edits them.
+DERIVED_FIELDS = frozenset(
+    {value.attribute for value in STORED_VALUES} | {value.column.name for value in STORED_VALUES}
+)
 
 
 def _pair(key: str, old: Any, new: Any) -> list[Any]:
@@ -28,7 +33,7 @@ def snapshot(obj: Any, *, created: bool) -> dict[str, list[Any]]:
     found = {}
     for attr in state.mapper.column_attrs:
         value = state.dict.get(attr.key)
-        if created and value is None:
+        if attr.key in DERIVED_FIELDS or (created and value is None):
             continue  # "∅ → ∅" says nothing; a purge snapshot keeps every field
         found[attr.key] = _pair(attr.key, None, value) if created else _pair(attr.key, value, None)
     for key in _many_to_many(state.mapper):
@@ -42,6 +47,7 @@ def row_snapshot(row: dict[str, Any], *, created: bool) -> dict[str, list[Any]]:
     return {
         key: _pair(key, None, value) if created else _pair(key, value, None)
         for key, value in row.items()
+        if key not in DERIVED_FIELDS
     }
 
 
@@ -49,7 +55,7 @@ def row_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
     return {
         key: _pair(key, before[key], after.get(key))
         for key in before
-        if before[key] != after.get(key)
+        if before[key] != after.get(key) and key not in DERIVED_FIELDS
     }
 
 
@@ -64,7 +70,7 @@ def history_changes(obj: Any) -> dict[str, list[Any]]:
     found = {}
     columns, many = state.mapper.column_attrs, _many_to_many(state.mapper)
     for key, old in list(state.committed_state.items()):
-        if key in columns:
+        if key in columns and key not in DERIVED_FIELDS:
             before = None if old is NO_VALUE else old
             after = state.dict.get(key)
             if before != after:
