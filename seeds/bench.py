@@ -13,6 +13,7 @@ import itertools
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,8 +21,11 @@ from typing import Any
 import click
 from sqlalchemy import func, select, text
 
-from admin_app.models import User
+from admin_app.models import DOMAIN_MODELS, User
+from admin_app.models.counters import repair
+from admin_app.models.posts import WORDS_PER_MINUTE
 from admin_app.models.query import AnySession
+from admin_app.models.reports import rebuild_activity
 from admin_app.soft_delete import with_deleted
 
 ANCHOR = datetime(2026, 1, 1, tzinfo=UTC)
@@ -36,6 +40,10 @@ SYLLABLES = "ka lo mi ne ru sa ti vo be da fe gi ho ju pe qua ri so tu ze".split
 VOCABULARY = TOPICS + [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
 ZIPF_WEIGHTS = list(itertools.accumulate(1.0 / rank for rank in range(1, len(VOCABULARY) + 1)))
 FTS_TABLES = ("posts", "users", "comments", "tasks")
+# What rows carry when the load bypasses the triggers (PostgreSQL).
+STORED_COLUMNS = {"posts": ", comment_count, reading_minutes", "comments": ", reply_count"}
+# Tables whose triggers keep stored counts and the daily rollup (migration 0005_big_tables).
+COUNTED_TABLES = ("users", "profiles", "tags", "posts", "comments", "tasks", "post_tags")
 Row = tuple[Any, ...]
 
 
@@ -49,6 +57,14 @@ class Plan:
         self.comments = scale
         self.tasks = max(1, scale // 10)
         self._ids: dict[str, list[uuid.UUID]] = {}
+        # Set when the load bypasses the counter triggers: rows then carry their counts.
+        self.stored = False
+        self._comments_per_post: Counter[int] | None = None
+
+    def comments_on(self, post: int) -> int:
+        if self._comments_per_post is None:
+            self._comments_per_post = Counter(_comment_post(i, self) for i in range(self.comments))
+        return self._comments_per_post[post]
 
     def ids(self, table: str, count: int) -> list[uuid.UUID]:
         if table not in self._ids:
@@ -99,7 +115,14 @@ def _posts(plan: Plan) -> Iterator[Row]:
         published = at + timedelta(days=1) if i % 5 else None
         title = f"Bench post {i} about {_words(rng, 3)}"
         body = _words(rng, 20 + i % 40)
-        yield (pid, title, f"bench-post-{i}", body, published, users[i % plan.users], at, at)
+        row = (pid, title, f"bench-post-{i}", body, published, users[i % plan.users], at, at)
+        # Rewriting a million posts afterwards would recompute every search document.
+        yield (*row, plan.comments_on(i), _minutes(body)) if plan.stored else row
+
+
+def _minutes(body: str) -> int:
+    words = body.count(" ") + 1 if body else 0
+    return (words + WORDS_PER_MINUTE - 1) // WORDS_PER_MINUTE
 
 
 def _post_tags(plan: Plan) -> Iterator[Row]:
@@ -123,7 +146,7 @@ def _comments(plan: Plan) -> Iterator[Row]:
         parent = ids[i - 1] if i % 10 == 9 else None
         at = _when(i)
         body = _words(rng, 8 + i % 12)
-        yield (
+        row = (
             cid,
             body,
             users[(i * 31) % plan.users],
@@ -132,6 +155,8 @@ def _comments(plan: Plan) -> Iterator[Row]:
             at,
             at,
         )
+        replies = 1 if i % 10 == 8 and i + 1 < plan.comments else 0  # the next one answers it
+        yield (*row, replies) if plan.stored else row
 
 
 def _tasks(plan: Plan) -> Iterator[Row]:
@@ -213,6 +238,13 @@ def _create_search_indexes(session: AnySession) -> None:
         session.execute(text(f"CREATE INDEX ix_fts_{table} ON {table} USING gin (fts_document)"))
 
 
+def _counter_triggers(session: AnySession, state: str) -> None:
+    # Row triggers would update a post per comment a million times; one repair pass after
+    # the load sets every count at once, in the same transaction.
+    for table in COUNTED_TABLES:
+        session.execute(text(f"ALTER TABLE {table} {state} TRIGGER USER"))
+
+
 def seed_bench(session: AnySession, *, scale: int) -> float:
     """Load the scale-N data set in one transaction and commit it; return the seconds taken.
 
@@ -229,12 +261,18 @@ def seed_bench(session: AnySession, *, scale: int) -> float:
     write = _copy_postgresql if is_pg else _insert_sqlite
     if is_pg:
         _drop_search_indexes(session)
+        _counter_triggers(session, "DISABLE")
     with click.progressbar(length=plan.total_rows(), label="Loading bench data") as bar:
+        plan.stored = is_pg
         for table, columns, rows in TABLES:
+            names = columns + (STORED_COLUMNS.get(table, "") if is_pg else "")
             for chunk in _chunks(rows(plan)):
-                write(session, table, columns, chunk)
+                write(session, table, names, chunk)
                 bar.update(len(chunk))
     if is_pg:
+        _counter_triggers(session, "ENABLE")
+        repair(session)
+        rebuild_activity(session, list(DOMAIN_MODELS))
         _create_search_indexes(session)
     session.commit()
     if is_pg:

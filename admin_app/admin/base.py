@@ -22,8 +22,12 @@ from admin_app.admin.parsing import parse_key, parse_page
 from admin_app.admin.uniques import add_unique_errors
 from admin_app.database import is_database_fault
 from admin_app.models import Role
+from admin_app.models.counters import STORED_VALUES
 
 log = logging.getLogger(__name__)
+
+# Kept by the database: shown through their hybrids, never set by a form.
+STORED_FIELDS = tuple(sorted({value.attribute for value in STORED_VALUES}))
 
 SYSTEM_FIELDS = (
     "id",
@@ -33,6 +37,7 @@ SYSTEM_FIELDS = (
     "deleted_at",
     "deleted_by",
     "delete_batch",
+    *STORED_FIELDS,
 )
 
 
@@ -89,7 +94,7 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
     page_size = 20
     column_display_pk = False
     form_excluded_columns = (*SYSTEM_FIELDS, "slug")
-    column_details_exclude_list = ("delete_batch",)
+    column_details_exclude_list = ("delete_batch", *STORED_FIELDS)
     column_default_sort = ("created_at", True)
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS

@@ -52,7 +52,7 @@ class BulkBehaviour:
             if has_role(ROLES[action])
         ]
 
-    def _matching(self) -> Any:
+    def _bulk_query(self) -> Any:
         """The list's query with its search and filters, unsorted and unpaged."""
         args = self._get_list_extra_args()
         _, query = self.list_query(None, None, False, args.search, args.filters, None)
@@ -70,7 +70,7 @@ class BulkBehaviour:
     @requires(Role.EDITOR)
     def bulk_view(self) -> str | Response:
         action = self._action()
-        total = self._matching().count()
+        total = self._bulk_query().count()
         if request.method == "GET":  # the dry run: count only
             return str(
                 self.render(
@@ -131,7 +131,7 @@ class BulkBehaviour:
         )
 
     def _next_chunk(self, job: BulkJob) -> None:
-        query = self._matching()
+        query = self._bulk_query()
         if job.last_id is not None:
             query = query.filter(self.model.id > job.last_id)
         records = query.order_by(self.model.id).limit(CHUNK).all()

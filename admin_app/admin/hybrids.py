@@ -6,7 +6,7 @@ import functools
 import typing
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Integer, Numeric, String, inspect, type_coerce
+from sqlalchemy import Boolean, Column, Float, Integer, Numeric, String, inspect, type_coerce
 from sqlalchemy.ext.hybrid import HybridExtensionType
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType, TypeEngine
@@ -34,6 +34,16 @@ def hybrid_names(model: type) -> tuple[str, ...]:
         if key == descriptor.__name__ and not key.startswith("_") and key not in HIDDEN_HYBRIDS:
             names.append(key)
     return tuple(names)
+
+
+def stored_hybrids(model: type) -> tuple[str, ...]:
+    """Hybrids whose SQL side is a stored column: an index can serve a sort by them.
+
+    Computed ones (``is_published`` against the clock, ``full_name``) filter and show, but
+    sorting by them would compute and sort every row of the table.
+    """
+    names = hybrid_names(model)
+    return tuple(n for n in names if isinstance(getattr(model, n).expression, Column))
 
 
 def hybrid_type(model: type, name: str) -> TypeEngine[Any] | None:

@@ -3,20 +3,34 @@ full-text search."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from flask import current_app
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import literal_column, select
 
-from admin_app.admin import loading
+from admin_app.admin import loading, paging
 from admin_app.admin.filters import hybrid_filters
-from admin_app.admin.hybrids import hybrid_expression, hybrid_names
+from admin_app.admin.hybrids import hybrid_expression, hybrid_names, stored_hybrids
+from admin_app.config import settings_of
 from admin_app.extensions import db
-from admin_app.models.search import ranked_matches, searchable_columns
+from admin_app.models.estimates import ListCount, bounded_count
+from admin_app.models.search import match_filter, ranked_matches, searchable_columns
+from admin_app.soft_delete import is_soft_deletable
+
+RANKED_MATCHES_AT_MOST = 1_000  # more matches than this: walk the sort index instead
+
+
+@functools.cache
+def unique_columns(model: Any) -> frozenset[str]:
+    """Columns unique on their own among the rows a list shows (live-only unique indexes)."""
+    indexes = [ix for ix in model.__table__.indexes if ix.unique and len(ix.columns) == 1]
+    return frozenset(column.key for ix in indexes for column in ix.columns)
 
 
 class ListBehaviour(ModelView):
-    # Hybrids: every one is a list column, a filter and a sort key.
+    # Hybrids: every one is a list column and a filter; stored ones are sort keys too.
     def get_list_columns(self) -> list[tuple[str, str]]:
         columns = super().get_list_columns()
         hidden = {name for name, _ in columns} | set(self.column_exclude_list or ())
@@ -25,8 +39,8 @@ class ListBehaviour(ModelView):
 
     def get_sortable_columns(self) -> dict[Any, Any]:
         sortable = super().get_sortable_columns()
-        # The value only marks the column sortable; _apply_sorting builds the expression per query.
-        return sortable | {name: name for name in hybrid_names(self.model)}
+        # The value only marks the column sortable; _sorted builds the expression per query.
+        return sortable | {name: name for name in stored_hybrids(self.model)}
 
     def get_filters(self) -> list[Any] | None:
         filters = list(super().get_filters() or ())
@@ -46,12 +60,30 @@ class ListBehaviour(ModelView):
             query = query.join(ranking, ranking.c.id == self.model.id)
             if sort is None:
                 return query.order_by(ranking.c.score, self.model.id), joins
-        if sort not in hybrid_names(self.model):
-            return self._apply_sorting(query, joins, sort, desc)
-        expression = hybrid_expression(self.model, sort)
-        # The primary key breaks ties, so rows never swap pages between requests.
-        ordered = expression.desc() if desc else expression.asc()
-        return query.order_by(ordered, self.model.id), joins
+        sort, desc = self.effective_sort(sort, desc)
+        if sort in hybrid_names(self.model):
+            expression = hybrid_expression(self.model, sort)
+            query = query.order_by(expression.desc() if desc else expression.asc())
+        else:
+            query, joins = self._apply_sorting(query, joins, sort, desc)
+            if sort in unique_columns(self.model):
+                return query, joins  # no ties to break: its unique index serves the order
+        # The primary key breaks ties, in the same direction, so an index on (column, id)
+        # is walked rather than the table sorted, and rows never swap pages.
+        return query.order_by(self.model.id.desc() if desc else self.model.id.asc()), joins
+
+    def effective_sort(self, sort: Any, desc: bool) -> tuple[Any, bool]:
+        """The sort a list runs: the chosen one, else the view's default (as a column name)."""
+        if sort is not None:
+            return sort, desc
+        default = self.column_default_sort
+        if isinstance(default, list):
+            default = default[0]
+        if isinstance(default, tuple):
+            name, default_desc = default
+        else:
+            name, default_desc = default, False
+        return (name if name in self._sortable_columns else None), bool(default_desc)
 
     # Loading: related objects and hybrid values come with the page, not per row.
     def scaffold_auto_joins(self) -> list[Any]:
@@ -67,9 +99,90 @@ class ListBehaviour(ModelView):
         execute: bool = True,
         page_size: int | None = None,
     ) -> Any:
-        count, query = self.list_query(page, sort_column, sort_desc, search, filters, page_size)
-        query, hybrids = loading.prepare(query, self.model, loading.column_keys(self._list_columns))
-        return count, loading.fetch(query, hybrids) if execute else query
+        """Count, then choose the page's ids through the sort index, then load those rows.
+
+        Hybrid values and relations are computed for the page's rows only; a page costs the
+        operator's load, the count, the ids and the rows: four queries at any table size.
+        """
+        query, count = self._chosen(sort_column, sort_desc, search, filters)
+        size = page_size if page_size is not None else self.page_size
+        columns = loading.column_keys(self._list_columns)
+        if not execute:
+            paged = self._apply_pagination(query, page, size)
+            return count, loading.prepare(paged, self.model, columns)[0]
+        ids = paging.page_ids(
+            self.model,
+            query,
+            page=page or 0,
+            size=size,
+            count=count,
+            reversed_query=self._reversed(sort_column, sort_desc, search, filters),
+        )
+        return count, loading.fetch_page(db.session, self.model, ids, columns)
+
+    def _chosen(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
+        """The list's query and count; a search ranks its matches only when they are few.
+
+        A common word matches most rows: ranking them all would read every match. Then the
+        list walks its sort index and keeps the rows that match, as for any other filter.
+        """
+        plain = not (search or filters)
+        walk = self.ordered_query(sort, desc, search, filters, ranked=False)
+        count = self.list_count(walk, plain=plain)
+        few = count.is_exact and count <= RANKED_MATCHES_AT_MOST
+        if search and sort is None and few and searchable_columns(self.model):
+            return self.ordered_query(sort, desc, search, filters), count
+        return walk, count
+
+    def _reversed(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
+        if search and sort is None:
+            return None  # best matches first has no "last" to read backwards from
+        name, desc = self.effective_sort(sort, desc)
+        if name is None:
+            return None
+        return lambda: self.ordered_query(name, not desc, search, filters)
+
+    def ordered_query(
+        self, sort: Any, desc: bool, search: str | None, filters: Any, *, ranked: bool = True
+    ) -> Any:
+        """The list's rows, searched, filtered and sorted, before any page is cut.
+
+        ``ranked``: a search joins its ranking (best first when no sort is chosen); without
+        it the matches are only filtered, and the list keeps its sort.
+        """
+        joins: dict[Any, Any] = {}
+        query, ranking = self.get_query(), None
+        if self._search_supported and search:
+            query, _, ranking = self._searched(query, None, search)
+            if not ranked and ranking is not None:
+                query, ranking = self._matching(search), None
+        if filters and self._filters:
+            query, _, joins, _ = self._apply_filters(query, None, joins, {}, filters)
+        return self._sorted(query, joins, sort, desc, ranking)[0]
+
+    def _matching(self, search: str) -> Any:
+        # _searched returned a ranking, so the model is full-text searchable and terms exist.
+        return self.get_query().filter(match_filter(db.session, self.model, search))
+
+    def list_count(self, query: Any, *, plain: bool) -> ListCount:
+        settings = settings_of(current_app)["lists"]
+        # Only an unfiltered list holds exactly the rows its estimate index counts.
+        index = self.count_estimate_index if plain else None
+        # Counted in the list's order: the threshold's rows are then the first ones the sort
+        # index meets, not every match collected first.
+        return bounded_count(
+            db.session,
+            query,
+            threshold=settings["count_threshold"],
+            estimate_index=index,
+            keep_order=True,
+        )
+
+    @property
+    def count_estimate_index(self) -> str:
+        """What the planner counts for this list: the live rows' partial index, or the table."""
+        table = self.model.__tablename__
+        return f"ix_{table}_created_at_live" if is_soft_deletable(self.model) else table
 
     def list_query(
         self,

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app.admin.hybrids import hybrid_expression, hybrid_names
+from admin_app.soft_delete import with_deleted
 
 # Where a listed row keeps the hybrid values its list query selected.
 HYBRID_VALUES = "_console_hybrid_values"
@@ -25,12 +26,13 @@ def shown_hybrids(model: type, columns: Iterable[str]) -> list[str]:
     return [name for name in columns if name in hybrids]
 
 
-def eager_options(model: type, columns: Iterable[str]) -> list[Any]:
+def eager_options(model: type, columns: Iterable[str], *, join_all: bool = False) -> list[Any]:
     """Loader options that fetch every related object the columns show, and nothing else.
 
     Scalars join into the list query; collections come in one extra ``IN`` query, since a
-    joined collection would multiply rows under ``LIMIT``. Relationships the list does not
-    show stay unloaded, whatever the mapping's default, so a page costs the same at any size.
+    joined collection would multiply rows under ``LIMIT`` (``join_all`` joins them too, for
+    a query without one). Relationships the list does not show stay unloaded, whatever the
+    mapping's default, so a page costs the same at any size.
     """
     relationships: Any = inspect(model).relationships
     options: list[Any] = [lazyload("*")]
@@ -39,7 +41,7 @@ def eager_options(model: type, columns: Iterable[str]) -> list[Any]:
         if prop is None:
             continue
         attribute = getattr(model, name)
-        loader = selectinload(attribute) if prop.uselist else joinedload(attribute)
+        loader = selectinload(attribute) if prop.uselist and not join_all else joinedload(attribute)
         options.append(loader.lazyload("*"))
     return options
 
@@ -51,6 +53,25 @@ def prepare(query: Any, model: type, columns: Sequence[str]) -> tuple[Any, list[
     if hybrids:
         query = query.add_columns(*(hybrid_expression(model, h).label(h) for h in hybrids))
     return query, hybrids
+
+
+def fetch_page(session: Any, model: Any, ids: list[Any], columns: Sequence[str]) -> list[Any]:
+    """The rows of ``ids``, in that order, with what the columns show, in one query.
+
+    The ids were chosen first (sort and LIMIT through an index), so hybrids and relations
+    are computed for these rows only, and collections can join: there is no LIMIT to spoil.
+    """
+    if not ids:
+        return []
+    hybrids = shown_hybrids(model, columns)
+    query = session.query(model).filter(model.id.in_(ids))
+    query = query.options(*eager_options(model, columns, join_all=True))
+    if hybrids:
+        query = query.add_columns(*(hybrid_expression(model, h).label(h) for h in hybrids))
+    position = {record_id: n for n, record_id in enumerate(ids)}
+    # The ids came from the view's own scoped query (a trash view's are trashed rows).
+    rows = [attach(row, hybrids) for row in with_deleted(query).all()]
+    return sorted(rows, key=lambda record: position[record.id])
 
 
 def attach(row: Any, hybrids: list[str]) -> Any:

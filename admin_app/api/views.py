@@ -9,17 +9,20 @@ from flask import current_app, jsonify, request
 from sqlalchemy import inspect, select
 from werkzeug.wrappers import Response
 
+from admin_app.api.paging import ApiSort, cursor_after, cursor_page, next_url
 from admin_app.auth.roles import role_required
 from admin_app.columns import to_json
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
-from admin_app.models.query import PaginationError, paginate_json
+from admin_app.models.counters import STORED_VALUES
+from admin_app.models.keyset import CursorError
+from admin_app.models.query import PaginationError, paginate_json, parse_positive
 from admin_app.models.search import search, searchable_columns
 
 MODELS = {model.__tablename__: model for model in DOMAIN_MODELS}
-RESERVED = {"page", "per_page", "q", "sort"}
-HIDDEN = {"delete_batch", "deleted_at", "deleted_by"}
+RESERVED = {"page", "per_page", "q", "sort", "cursor"}
+HIDDEN = {"delete_batch", "deleted_at", "deleted_by"} | {v.attribute for v in STORED_VALUES}
 MAX_BIGINT = 2**63 - 1
 
 
@@ -78,13 +81,65 @@ def _refuse_nul_bytes() -> None:
             raise ParamError(f"{name}: NUL bytes are not allowed")
 
 
-def _sorted(model: Any, stmt: Any) -> Any:
+def _sort(model: Any) -> ApiSort:
     raw = request.args.get("sort", "-created_at")
     name = raw.lstrip("-")
     if name not in _columns(model):
         raise ParamError(f"cannot sort by {name!r}")
-    column = getattr(model, name)
-    return stmt.order_by(column.desc() if raw.startswith("-") else column.asc(), model.id)
+    return ApiSort(raw, name, getattr(model, name), raw.startswith("-"))
+
+
+def _sorted(model: Any, stmt: Any, sort: ApiSort) -> Any:
+    # The id breaks ties in the same direction, so (column, id) indexes serve the order.
+    if sort.descending:
+        return stmt.order_by(sort.column.desc(), model.id.desc())
+    return stmt.order_by(sort.column.asc(), model.id.asc())
+
+
+def _estimate_index(model: Any) -> str | None:
+    # Only an unfiltered list holds exactly the live rows its partial index counts.
+    filtered = request.args.get("q") or any(name not in RESERVED for name in request.args)
+    return None if filtered else f"ix_{model.__tablename__}_created_at_live"
+
+
+def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
+    settings = settings_of(current_app)
+    size = min(
+        parse_positive("per_page", request.args.get("per_page"), settings["app"]["api_per_page"]),
+        settings["app"]["api_max_per_page"],
+    )
+    if "cursor" in request.args:
+        if sort is None:
+            raise ParamError("cursor: keyset pages follow a sort; not available with q")
+        return cursor_page(
+            stmt,
+            model,
+            sort,
+            cursor=request.args["cursor"],
+            size=size,
+            coerce=lambda raw: _coerce("cursor", sort.column, raw),
+            serialize=serialize,
+            settings=settings["lists"],
+        )
+    found: list[Any] = []
+
+    def keep(record: Any) -> dict[str, Any]:
+        found.append(record)  # the last one shown is where links.next continues
+        return serialize(record)
+
+    page = paginate_json(
+        db.session,
+        stmt,
+        serialize=keep,
+        page=request.args.get("page"),
+        per_page=size,
+        max_per_page=settings["app"]["api_max_per_page"],
+        count_threshold=settings["lists"]["count_threshold"],
+        max_offset_rows=settings["lists"]["max_offset_rows"],
+        estimate_index=_estimate_index(model),
+    )
+    following = cursor_after(found, sort) if page["next"] else None
+    return page | {"links": {"next": next_url(following)}}
 
 
 @role_required(Role.VIEWER)
@@ -92,25 +147,18 @@ def list_records(model_name: str) -> tuple[Response, int] | Response:
     model = MODELS.get(model_name)
     if model is None:
         return jsonify(error=f"no such model {model_name!r}; try one of {sorted(MODELS)}"), 404
-    settings = settings_of(current_app)["app"]
     try:
         _refuse_nul_bytes()
         stmt = _filtered(model, select(model))
+        sort = None
         if request.args.get("q"):
             if not searchable_columns(model):
                 raise ParamError(f"{model_name} has no full-text search")
             stmt = search(db.session, model, request.args["q"], stmt)
         else:
-            stmt = _sorted(model, stmt)
-        page = paginate_json(
-            db.session,
-            stmt,
-            serialize=serialize,
-            page=request.args.get("page"),
-            per_page=request.args.get("per_page"),
-            default_per_page=settings["api_per_page"],
-            max_per_page=settings["api_max_per_page"],
-        )
-    except (ParamError, PaginationError) as exc:
+            sort = _sort(model)
+            stmt = _sorted(model, stmt, sort)
+        page = _page(model, stmt, sort)
+    except (ParamError, PaginationError, CursorError) as exc:
         return jsonify(error=str(exc)), 400
     return jsonify(page)

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.base import NO_VALUE
 
 from admin_app.columns import to_json
+from admin_app.models.counters import STORED_VALUES
 
 # Never written to the trail, in any form: the entry says the field changed, not to what.
 REDACTED_FIELDS = frozenset(
@@ -18,7 +19,12 @@ REDACTED = "[redacted]"
 QUIET_FIELDS = frozenset({"updated_at", "last_login_at"})
 # Never in a diff: the session epoch only counts (sign-outs have entries of their own), and
 # the optimistic-concurrency counter moves on every write: it is how, never what, a row changed.
-UNRECORDED_FIELDS = frozenset({"session_epoch", "totp_last_step", "version"})
+# Nor what database triggers keep from other rows (stored counters, by attribute and column).
+UNRECORDED_FIELDS = frozenset(
+    {"session_epoch", "totp_last_step", "version"}
+    | {value.attribute for value in STORED_VALUES}
+    | {value.column.name for value in STORED_VALUES}
+)
 
 
 def _pair(key: str, old: Any, new: Any) -> list[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from admin_app.cli import audit, operator_admin, seeds, trash
+from admin_app.cli import audit, checks, operator_admin, seeds, trash
 
 
 def init_app(app: Flask) -> None:
@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(operator_admin.operator)  # the group, with the management commands
     app.cli.add_command(trash.trash)
     app.cli.add_command(audit.audit)
+    app.cli.add_command(checks.check)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from admin_app.columns import UUID, UTCDateTime, utc_now, uuid7
 
 LIVE_ONLY = text("deleted_at IS NULL")
+TRASHED_ONLY = text("deleted_at IS NOT NULL")
 
 
 class UUIDMixin:
@@ -66,3 +67,32 @@ def live_unique_index(table: str, *columns: str) -> Index:
         postgresql_where=LIVE_ONLY,
         sqlite_where=LIVE_ONLY,
     )
+
+
+def stored_counter(name: str) -> Mapped[int]:
+    """A count kept by database triggers (migration 0005_big_tables) in the same transaction
+    as every write, whatever path it takes: ORM, bulk statements, cascades, raw SQL."""
+    return mapped_column(name, Integer, nullable=False, server_default=text("0"))
+
+
+def list_indexes(table: str, *sorted_by: str) -> tuple[Index, ...]:
+    """Indexes a list walks instead of sorting the table: the default order and each offered
+    sort over live rows, ``id`` as the tie-breaker, and newest-deleted first for the trash."""
+    live = [
+        Index(
+            f"ix_{table}_{column}_live",
+            column,
+            "id",
+            postgresql_where=LIVE_ONLY,
+            sqlite_where=LIVE_ONLY,
+        )
+        for column in ("created_at", *sorted_by)
+    ]
+    trashed = Index(
+        f"ix_{table}_trashed",
+        "deleted_at",
+        "id",
+        postgresql_where=TRASHED_ONLY,
+        sqlite_where=TRASHED_ONLY,
+    )
+    return (*live, trashed)

@@ -9,13 +9,11 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
     and_,
-    case,
-    func,
-    select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,8 +24,9 @@ from admin_app.models.mixins import (
     TimestampMixin,
     UUIDMixin,
     VersionMixin,
-    count_live,
+    list_indexes,
     live_unique_index,
+    stored_counter,
 )
 from admin_app.models.naming import Named
 from admin_app.models.users import User
@@ -40,12 +39,17 @@ post_tags = Table(
     db.metadata,
     Column("post_id", UUID, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", UUID, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # A tag's counter and its purge find the tag's links without reading every link.
+    Index("ix_post_tags_tag_id", "tag_id"),
 )
 
 
 class Post(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "posts"
-    __table_args__ = (live_unique_index("posts", "slug"),)
+    __table_args__ = (
+        live_unique_index("posts", "slug"),
+        *list_indexes("posts", "title", "published_at", "comment_count", "reading_minutes"),
+    )
     __searchable__ = ("title", "body")
     __owned__ = ("comments",)
     __slug_source__ = "title"
@@ -58,6 +62,9 @@ class Post(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.M
     author_id: Mapped[uuid.UUID] = mapped_column(
         UUID, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
+    # Kept by triggers: the hybrids' SQL reads these, so sorting never computes per row.
+    stored_comment_count: Mapped[int] = stored_counter("comment_count")
+    stored_reading_minutes: Mapped[int] = stored_counter("reading_minutes")
 
     author: Mapped[User] = relationship(back_populates="posts", lazy="joined")
     tags: Mapped[list[Tag]] = relationship(
@@ -83,7 +90,7 @@ class Post(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.M
     @comment_count.inplace.expression
     @classmethod
     def _comment_count_expression(cls) -> ColumnElement[int]:
-        return count_live(Comment, Comment.post_id == cls.id)
+        return cls.stored_comment_count.expression
 
     @hybrid_property
     def reading_minutes(self) -> int:
@@ -94,21 +101,22 @@ class Post(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.M
     @reading_minutes.inplace.expression
     @classmethod
     def _reading_minutes_expression(cls) -> ColumnElement[int]:
-        body = func.coalesce(cls.body, "")
-        spaces = func.length(body) - func.length(func.replace(body, " ", ""))
-        words = case((func.length(body) == 0, 0), else_=spaces + 1)
-        # // is integer division on both engines; / would be a decimal in SQLAlchemy 2.
-        return (words + (WORDS_PER_MINUTE - 1)) // WORDS_PER_MINUTE
+        return cls.stored_reading_minutes.expression
 
 
 class Tag(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tags"
-    __table_args__ = (live_unique_index("tags", "name"), live_unique_index("tags", "slug"))
+    __table_args__ = (
+        live_unique_index("tags", "name"),
+        live_unique_index("tags", "slug"),
+        *list_indexes("tags", "post_count"),
+    )
     __slug_source__ = "name"
     __label__ = "name"
 
     name: Mapped[str] = mapped_column(String(50))
     slug: Mapped[str] = mapped_column(String(60))
+    stored_post_count: Mapped[int] = stored_counter("post_count")  # live posts linked
 
     # A tag may carry a million posts: load them only when asked.
     posts: Mapped[list[Post]] = relationship(
@@ -122,16 +130,12 @@ class Tag(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Mo
     @post_count.inplace.expression
     @classmethod
     def _post_count_expression(cls) -> ColumnElement[int]:
-        linked = (
-            select(post_tags.c.post_id)
-            .where(post_tags.c.tag_id == cls.id)
-            .correlate_except(post_tags)
-        )
-        return count_live(Post, Post.id.in_(linked))
+        return cls.stored_post_count.expression
 
 
 class Comment(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "comments"
+    __table_args__ = list_indexes("comments", "reply_count")
     __searchable__ = ("body",)
     __owned__ = ("replies",)
     __label__ = "body"
@@ -147,6 +151,7 @@ class Comment(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, d
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID, ForeignKey("comments.id", ondelete="CASCADE"), index=True
     )
+    stored_reply_count: Mapped[int] = stored_counter("reply_count")
 
     author: Mapped[User] = relationship(back_populates="comments", lazy="joined")
     post: Mapped[Post] = relationship(back_populates="comments", lazy="joined")
@@ -164,5 +169,4 @@ class Comment(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, d
     @reply_count.inplace.expression
     @classmethod
     def _reply_count_expression(cls) -> ColumnElement[int]:
-        reply = db.aliased(Comment)
-        return count_live(reply, reply.parent_id == cls.id)
+        return cls.stored_reply_count.expression

@@ -13,6 +13,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from admin_app.columns import utc_now
+from admin_app.models.activity import rebuild, select_days
 from admin_app.models.audit import Action, AuditEntry
 from admin_app.models.naming import entity_type, label_column
 from admin_app.models.operators import Operator
@@ -156,44 +157,31 @@ class DailyActivity:
 def activity_by_day(
     session: AnySession, models: list[Any], *, days: int = 30, now: datetime | None = None
 ) -> DailyActivity:
-    """Count records created and deleted per UTC day over the last ``days`` days, in one query.
+    """Records created (from the rollup) and deleted (from the audit trail) per UTC day.
 
-    Deletions come from the audit trail, so a later restore or purge does not erase them.
+    Deletions are counted from the trail's soft_delete entries, so a later restore or purge
+    does not erase them; the rollup's own deleted column counts what is still in the trash.
     """
     today = (now or utc_now()).astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
+    tables = [model.__tablename__ for model in models]
+    rows = session.connection().execute(select_days(tables, first.isoformat()))
+    created = {day: int(made) for day, made, _ in rows}
     since = datetime.combine(first, time.min, tzinfo=UTC)
-    rows = [_created_rows(model, since) for model in models] + [_deletion_rows(models, since)]
-    per_model = union_all(*rows).subquery()
-    stmt = select(per_model.c.kind, per_model.c.day, func.sum(per_model.c.n)).group_by(
-        per_model.c.kind, per_model.c.day
-    )
-    found = {(kind, day): int(n) for kind, day, n in session.execute(with_deleted(stmt))}
+    gone = {day: int(n) for day, n in session.execute(_deletions_per_day(models, since))}
+    found = {day: (created.get(day, 0), gone.get(day, 0)) for day in {*created, *gone}}
     span = [first + timedelta(days=offset) for offset in range(days)]
     return DailyActivity(
         days=span,
-        created=[found.get(("created", day.isoformat()), 0) for day in span],
-        deleted=[found.get(("deleted", day.isoformat()), 0) for day in span],
+        created=[found.get(day.isoformat(), (0, 0))[0] for day in span],
+        deleted=[found.get(day.isoformat(), (0, 0))[1] for day in span],
     )
 
 
-def _created_rows(model: Any, since: datetime) -> Select[str, str, int]:
-    # Counting per table first keeps the union to a few rows per day, whatever the table sizes.
-    return (
-        select(
-            literal("created", String).label("kind"),
-            utc_day(model.created_at).label("day"),
-            func.count().label("n"),
-        )
-        .where(model.created_at >= since)
-        .group_by(utc_day(model.created_at))
-    )
-
-
-def _deletion_rows(models: list[Any], since: datetime) -> Select[str, str, int]:
+def _deletions_per_day(models: list[Any], since: datetime) -> Select[str, int]:
     day = utc_day(AuditEntry.occurred_at)
     return (
-        select(literal("deleted", String).label("kind"), day.label("day"), func.count().label("n"))
+        select(day.label("day"), func.count().label("n"))
         .where(
             AuditEntry.occurred_at >= since,
             AuditEntry.action == Action.SOFT_DELETE,
@@ -201,3 +189,8 @@ def _deletion_rows(models: list[Any], since: datetime) -> Select[str, str, int]:
         )
         .group_by(day)
     )
+
+
+def rebuild_activity(session: AnySession, models: list[Any]) -> None:
+    """Recount the daily rollup from the tables themselves; never commits."""
+    rebuild(session, models, utc_day)

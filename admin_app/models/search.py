@@ -105,6 +105,25 @@ def ranked_matches(session: AnySession, model: Any, query: str) -> Any:
     return _ranked_sqlite(model, columns, terms)
 
 
+def match_filter(session: AnySession, model: Any, query: str) -> Any:
+    """A condition on ``model``'s own rows that holds for the rows matching ``query``.
+
+    Unlike ``ranked_matches`` it ranks nothing, so a list can walk its sort index and keep
+    the matching rows it meets: the plan for a common word. None when nothing can match.
+    """
+    terms = parse(query)
+    if not terms:
+        return None
+    if session.get_bind().dialect.name == "postgresql":
+        return _pg_document(model).bool_op("@@")(pg_tsquery(terms))
+    table = fts_table(model)
+    matching: Any = select(literal_column("id")).select_from(text(table))
+    matching = matching.where(
+        text(f"{table} MATCH :q").bindparams(q=fts5_query(terms, searchable_columns(model)))
+    )
+    return model.id.in_(matching)
+
+
 def search(
     session: AnySession, model: Any, query: str, statement: Select[Any] | None = None
 ) -> Any:
@@ -114,6 +133,10 @@ def search(
     if ranking is None:
         return stmt.where(literal_column("1") == 0)
     return stmt.join(ranking, ranking.c.id == model.id).order_by(ranking.c.score)
+
+
+def _pg_document(model: Any) -> Any:
+    return literal_column(f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}")
 
 
 def pg_tsquery(terms: SearchTerms) -> Any:
@@ -131,12 +154,11 @@ def pg_tsquery(terms: SearchTerms) -> Any:
     query = reduce(func.tsquery_and, wanted)
     for term in terms.excluded:
         query = func.tsquery_and(query, func.tsquery_not(phrase(term)))
-    return query
+    return query.self_group()
 
 
 def _ranked_postgresql(model: Any, terms: SearchTerms) -> Any:
-    document: Any = literal_column(f"{model.__tablename__}.{PG_DOCUMENT_COLUMN}")
-    tsquery = pg_tsquery(terms).self_group()
+    document, tsquery = _pg_document(model), pg_tsquery(terms)
     score = (-func.ts_rank_cd(document, tsquery)).label("score")
     return select(model.id.label("id"), score).where(document.bool_op("@@")(tsquery)).subquery()
 

@@ -6,17 +6,29 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Integer, String, and_, case
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    and_,
+    case,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.columns import UUID, UTCDateTime, days_since, sql_utc_now, utc_now
 from admin_app.extensions import db
-from admin_app.models.mixins import TimestampMixin, UUIDMixin, VersionMixin
+from admin_app.models.mixins import TimestampMixin, UUIDMixin, VersionMixin, list_indexes
 from admin_app.models.naming import Named
 from admin_app.models.posts import Post
 from admin_app.models.users import User
 from admin_app.soft_delete import SoftDeleteMixin
+
+OPEN_LIVE = text("done_at IS NULL AND deleted_at IS NULL")
 
 
 class Priority(enum.IntEnum):
@@ -32,7 +44,18 @@ class Priority(enum.IntEnum):
 
 class Task(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "tasks"
-    __table_args__ = (CheckConstraint("priority BETWEEN 1 AND 4", name="priority_range"),)
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 1 AND 4", name="priority_range"),
+        *list_indexes("tasks", "title", "priority", "due_at", "done_at"),
+        # Open, live tasks by due date: what "overdue" reads, however many tasks are done.
+        Index(
+            "ix_tasks_open_due",
+            "due_at",
+            "id",
+            postgresql_where=OPEN_LIVE,
+            sqlite_where=OPEN_LIVE,
+        ),
+    )
     __searchable__ = ("title",)
     __label__ = "title"
 

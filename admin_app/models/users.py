@@ -16,8 +16,9 @@ from admin_app.models.mixins import (
     TimestampMixin,
     UUIDMixin,
     VersionMixin,
-    count_live,
+    list_indexes,
     live_unique_index,
+    stored_counter,
 )
 from admin_app.models.naming import Named
 from admin_app.soft_delete import SoftDeleteMixin
@@ -29,7 +30,11 @@ if TYPE_CHECKING:
 
 class User(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "users"
-    __table_args__ = (live_unique_index("users", "username"), live_unique_index("users", "email"))
+    __table_args__ = (
+        live_unique_index("users", "username"),
+        live_unique_index("users", "email"),
+        *list_indexes("users", "is_active", "post_count"),
+    )
     __searchable__ = ("username", "email", "first_name", "last_name")
     __owned__ = ("profile", "posts", "comments", "tasks")
     __label__ = "username"
@@ -39,6 +44,7 @@ class User(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.M
     first_name: Mapped[str] = mapped_column(String(80), default="")
     last_name: Mapped[str] = mapped_column(String(80), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    stored_post_count: Mapped[int] = stored_counter("post_count")  # kept by triggers
 
     # A single object comes with its owner in one query; big collections load on demand.
     profile: Mapped[Profile | None] = relationship(
@@ -70,14 +76,15 @@ class User(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.M
     @post_count.inplace.expression
     @classmethod
     def _post_count_expression(cls) -> ColumnElement[int]:
-        from admin_app.models.posts import Post
-
-        return count_live(Post, Post.author_id == cls.id)
+        return cls.stored_post_count.expression
 
 
 class Profile(UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "profiles"
-    __table_args__ = (live_unique_index("profiles", "user_id"),)
+    __table_args__ = (
+        live_unique_index("profiles", "user_id"),
+        *list_indexes("profiles", "location"),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(UUID, ForeignKey("users.id", ondelete="CASCADE"))
     bio: Mapped[str] = mapped_column(Text, default="")

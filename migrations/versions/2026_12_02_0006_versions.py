@@ -4,7 +4,7 @@ Existing rows start at 1. A plain ADD COLUMN on both engines (SQLite adds a NOT 
 with a constant default in place, so no table is rebuilt and the FTS triggers stay).
 
 Revision ID: 0006_versions
-Revises: 0004_audit_trail
+Revises: 0005_big_tables
 Create Date: 2026-12-02 01:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_versions"
-down_revision = "0004_audit_trail"
+down_revision = "0005_big_tables"
 branch_labels = None
 depends_on = None
 

@@ -54,4 +54,4 @@ def test_enrol_then_sign_in_with_a_code(page: Page, live_server: LiveServer) -> 
     code_box.fill(recovery_code)
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/admin/")
-    expect(page.locator("nav .navbar-text")).to_contain_text(username)
+    expect(page.locator("nav a.navbar-text")).to_contain_text(username)

@@ -20,7 +20,17 @@ from tests.factories import (
 )
 
 MODELS = ("users", "profiles", "posts", "tags", "comments", "tasks")
-PAGE_KEYS = {"items", "page", "per_page", "total", "pages", "next", "prev"}
+PAGE_KEYS = {
+    "items",
+    "page",
+    "per_page",
+    "total",
+    "total_is_exact",
+    "pages",
+    "next",
+    "prev",
+    "links",
+}
 NEVER_SHOWN = {"deleted_at", "delete_batch", "deleted_by", "password", "password_hash"}
 
 

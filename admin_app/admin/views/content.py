@@ -132,6 +132,7 @@ class UserView(ContentView):
 class ProfileView(ContentView):
     model_class = Profile
     column_list = ("user", "location", "website", "created_at")
+    column_sortable_list = ("location", "created_at")
     column_searchable_list = ("location", "bio")
     form_columns = ("user", "bio", "website", "location")
     form_ajax_refs = {"user": _ajax("username", "email")}
@@ -140,7 +141,8 @@ class ProfileView(ContentView):
 class PostView(ContentView):
     model_class = Post
     column_list = ("title", "author", "tags", "published_at", "is_published", "created_at")
-    column_sortable_list = ("title", "published_at", "created_at", ("author", "author.username"))
+    # Sorting by author would join and sort every post: no index serves it (see the plans test).
+    column_sortable_list = ("title", "published_at", "created_at")
     column_searchable_list = ("title", "body")
     column_filters = ("published_at", "created_at", "author.username")
     column_details_list = (
@@ -164,6 +166,7 @@ class PostView(ContentView):
 class TagView(ContentView):
     model_class = Tag
     column_list = ("name", "slug", "created_at")
+    column_sortable_list = ("name", "slug", "created_at")
     column_searchable_list = ("name",)
     form_columns = ("name",)
 
@@ -171,6 +174,7 @@ class TagView(ContentView):
 class CommentView(ContentView):
     model_class = Comment
     column_list = ("body", "author", "post", "parent", "created_at")
+    column_sortable_list = ("created_at",)
     column_searchable_list = ("body",)
     column_formatters = {"body": _excerpt}
     column_formatters_detail: dict[str, Any] = {}  # the details page shows the whole body

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_admin import AdminIndexView, expose
 
 from admin_app.admin.access import AccessMixin, requires
+from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
 from admin_app.models.counts import model_counts
@@ -27,7 +29,8 @@ class DashboardView(AccessMixin, AdminIndexView):
     @requires(Role.VIEWER)
     def index(self) -> str:
         models: list[Any] = list(DOMAIN_MODELS)
-        counts = model_counts(db.session, models)
+        threshold = settings_of(current_app)["lists"]["count_threshold"]
+        counts = model_counts(db.session, models, threshold=threshold)
         rows = [
             (model.__name__, entity_type(model), counts[model.__tablename__]) for model in models
         ]

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
-from admin_app.admin.base import SecureModelView
+from admin_app.admin.base import STORED_FIELDS, SecureModelView
 from admin_app.admin.bulk import BulkBehaviour
 from admin_app.admin.parsing import parse_key
 from admin_app.admin.views.content import ContentView
@@ -41,7 +41,7 @@ class TrashModelView(BulkBehaviour, SecureModelView):
     column_default_sort = ("deleted_at", True)
     column_formatters = {"delete_batch": _batch_link, "deleted_by": _operator_name}
     column_labels = {"delete_batch": "Batch", "deleted_by": "Deleted by"}
-    column_details_exclude_list: tuple[str, ...] = ()
+    column_details_exclude_list: tuple[str, ...] = STORED_FIELDS
 
     def _trashed(self, query: Any) -> Any:
         return with_deleted(query).filter(self.model.deleted_at.is_not(None))
@@ -54,6 +54,15 @@ class TrashModelView(BulkBehaviour, SecureModelView):
 
     def _key(self, raw: Any) -> Any:
         return parse_key(self.model, raw)
+
+    def get_sortable_columns(self) -> dict[Any, Any]:
+        # Only what an index over trashed rows serves; hybrid sorts are for live lists.
+        sortable = super().get_sortable_columns()
+        return {name: column for name, column in sortable.items() if name == "deleted_at"}
+
+    @property
+    def count_estimate_index(self) -> str:
+        return f"ix_{self.model.__tablename__}_trashed"
 
     def get_one(self, id: Any) -> Any:
         key = self._key(id)

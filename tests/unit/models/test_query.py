@@ -13,7 +13,7 @@ from admin_app.models.query import PaginationError, paginate_json
 from admin_app.trash import soft_delete
 from tests.factories import CommentFactory, PostFactory, TagFactory
 
-KEYS = {"items", "page", "per_page", "total", "pages", "next", "prev"}
+KEYS = {"items", "page", "per_page", "total", "total_is_exact", "pages", "next", "prev"}
 
 
 @pytest.fixture
@@ -90,6 +90,7 @@ def test_single_page_and_empty_results(session, tags):
         "page": 1,
         "per_page": 20,
         "total": 0,
+        "total_is_exact": True,
         "pages": 1,
         "next": None,
         "prev": None,

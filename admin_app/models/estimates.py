@@ -1,0 +1,101 @@
+"""Counts that never scan a big table: exact up to a threshold, the planner's figure above it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, column, func, literal, select, table
+from sqlalchemy.orm import Session, scoped_session
+
+EXACT, ABOUT, AT_LEAST = "exact", "about", "at_least"
+FAR_ABOVE = 3  # an estimate this many thresholds up is trusted without counting
+_PG_CLASS = table("pg_class", column("relname"), column("reltuples"))
+
+
+class ListCount(int):
+    """A row count as a page shows it: ``1,234``, ``about 1,000,000`` or ``10,000+``.
+
+    An int, so pagers compute pages from it; ``kind`` says how far to trust it.
+    """
+
+    kind: str
+
+    def __new__(cls, value: int, kind: str = EXACT) -> ListCount:
+        count = super().__new__(cls, value)
+        count.kind = kind
+        return count
+
+    @property
+    def is_exact(self) -> bool:
+        return self.kind == EXACT
+
+    def __str__(self) -> str:
+        if self.kind == ABOUT:
+            return f"about {int(self):,}"
+        if self.kind == AT_LEAST:
+            return f"{int(self):,}+"
+        return f"{int(self):,}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"value": int(self), "exact": self.is_exact, "text": str(self)}
+
+
+def _three_figures(value: float) -> int:
+    # An estimate shown to the last digit would claim a precision it does not have.
+    whole = round(value)
+    return round(whole, 3 - len(str(whole)))
+
+
+def bounded_count(
+    session: Session | scoped_session[Any],
+    rows: Any,
+    *,
+    threshold: int,
+    estimate_index: str | None = None,
+    keep_order: bool = False,
+) -> ListCount:
+    """Count ``rows`` (a select or ORM query) reading at most ``threshold + 1`` of them.
+
+    Above the threshold: on PostgreSQL, with ``estimate_index`` (a partial index holding
+    exactly the rows counted), the planner's row estimate for that index, in the same
+    query; otherwise the threshold as a floor. One query either way. ``keep_order`` counts
+    in the rows' own order (an index walk), rather than letting the planner collect them.
+    """
+    options = rows.get_execution_options() if hasattr(rows, "get_execution_options") else {}
+    rows = rows if keep_order else rows.order_by(None)
+    (count,) = bounded_counts(session, [(rows, estimate_index)], threshold=threshold, **options)
+    return count
+
+
+def bounded_counts(
+    session: Session | scoped_session[Any],
+    counted: list[tuple[Any, str | None]],
+    *,
+    threshold: int,
+    **options: Any,
+) -> list[ListCount]:
+    """Several bounded counts (rows, estimate index) in one query; see bounded_count."""
+    is_pg = session.get_bind().dialect.name == "postgresql"
+    columns: list[Any] = []
+    for rows, index in counted:
+        limited = rows.limit(threshold + 1).subquery()
+        exact = select(func.count()).select_from(limited).scalar_subquery()
+        if not (index and is_pg):
+            columns += [exact, literal(None)]
+            continue
+        estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
+        estimate: Any = estimated.scalar_subquery()
+        # Far above the threshold the estimate is the answer: PostgreSQL evaluates only the
+        # CASE branch it takes, so the bounded count is not even read.
+        columns += [case((estimate > FAR_ABOVE * threshold, -1), else_=exact), estimate]
+    found = session.execute(select(*columns).execution_options(**options)).one()
+    return [_shown(found[n], found[n + 1], threshold) for n in range(0, len(found), 2)]
+
+
+def _shown(found: int, estimate: float | None, threshold: int) -> ListCount:
+    if 0 <= found <= threshold:
+        return ListCount(found)
+    # reltuples is -1 (or 0) until the table has been analysed: no estimate yet.
+    if estimate is not None and estimate > threshold:
+        return ListCount(_three_figures(estimate), ABOUT)
+    return ListCount(threshold, AT_LEAST)

@@ -1,0 +1,265 @@
+"""List pages at scale, side by side: our console, stock Flask-Admin, the raw SQL floor, hello.
+
+Usage: python -m bench.lists --database-url postgresql://.../admin_app_bench_1m [--rounds 15]
+Load the data first (``flask seed bench --scale N``). Stock Flask-Admin ``ModelView``s are
+mounted on the same models and data in a second app that exists only here; the floor runs
+the same page's SQL (keyset over the sort index) through psycopg2. Every scenario runs once
+per round, rounds shuffled and interleaved, in-process through the Flask test client.
+Prints median, p95, ratios and queries per request; writes JSON to bench-results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.theme import Bootstrap4Theme
+from sqlalchemy import event, select, text
+
+from admin_app import create_app
+from admin_app.extensions import db
+from admin_app.models import Comment, Operator, Post, Task, User
+from admin_app.models.keyset import encode_cursor
+
+RESULTS = Path("bench-results")
+PASSWORD = "bench password 1"  # noqa: S105 - a local benchmark operator
+COMMON, RARE = "pool", "zezeze"
+FLOOR_PAGE = """
+SELECT p.id, p.title, p.published_at, p.created_at, u.username
+FROM posts p JOIN users u ON u.id = p.author_id
+WHERE p.id IN (SELECT id FROM posts WHERE deleted_at IS NULL
+               ORDER BY created_at {d}, id {d} LIMIT 20)
+ORDER BY p.created_at {d}, p.id {d}
+"""
+
+
+class Counter:
+    """Statements sent by an engine during one request."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, *args: Any) -> None:
+        self.n += 1
+
+
+def _ours(url: str) -> tuple[Flask, Any, Counter]:
+    app = create_app({"database": {"url": url}, "app": {"secret_key": "bench"}})
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        if db.session.scalar(select(Operator).filter_by(username="bench-admin")) is None:
+            operator = Operator(username="bench-admin", role="admin")
+            operator.set_password(PASSWORD)
+            db.session.add(operator)
+            db.session.commit()
+        counter = Counter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+    client = app.test_client()
+    client.post("/login", data={"username": "bench-admin", "password": PASSWORD})
+    return app, client, counter
+
+
+def _stock(url: str) -> tuple[Any, Counter]:
+    stock = Flask("stock_flask_admin")
+    stock.config.update(SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench")  # noqa: S106 - local only
+    db.init_app(stock)
+    admin = Admin(stock, name="stock", theme=Bootstrap4Theme())
+    for model in (Post, Comment, User, Task):
+        view = type(f"Stock{model.__name__}View", (ModelView,), {})
+        if model is Post:
+            view.column_searchable_list = ("title", "body")  # stock search: ILIKE on both
+        admin.add_view(view(model, db, endpoint=f"stock_{model.__tablename__}"))
+    counter = Counter()
+    with stock.app_context():
+        event.listen(db.engine, "before_cursor_execute", counter)
+    return stock.test_client(), counter
+
+
+def _hello() -> Any:
+    hello = Flask("hello")
+    hello.add_url_rule("/", "hello", lambda: "Hello, world!")
+    return hello.test_client()
+
+
+def _get(client: Any, path: str) -> Callable[[], None]:
+    def run() -> None:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: {response.status_code}")
+
+    return run
+
+
+def _floor(url: str, sql: str) -> Callable[[], None]:
+    connection = psycopg2.connect(url.replace("postgresql+psycopg2://", "postgresql://"))
+    connection.autocommit = True
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    return run
+
+
+def _facts(app: Flask, client: Any) -> dict[str, Any]:
+    """What the scenarios need from the data: the last page, a filter arg, a deep cursor."""
+    page = client.get("/admin/post/").get_data(as_text=True)
+    count = int(re.search(r"List \((?:about )?([\d,]+)", page).group(1).replace(",", ""))  # type: ignore[union-attr]
+    tasks = client.get("/admin/task/").get_data(as_text=True)
+    arg = re.search(r'"arg": "(\d+)", "label": "Is Overdue"', tasks) or re.search(
+        r'"label": "Is Overdue".*?"arg": "(\d+)"', tasks
+    )
+    with app.app_context():
+        middle = db.session.execute(
+            text(
+                "SELECT created_at, id FROM posts WHERE deleted_at IS NULL "
+                "ORDER BY created_at DESC, id DESC OFFSET :n LIMIT 1"
+            ),
+            {"n": count // 2},
+        ).one()
+    return {
+        "last": max(0, -(-count // 20) - 1),
+        "overdue": f"flt0_{arg.group(1)}=1" if arg else "",
+        "cursor": encode_cursor("-created_at", middle[0], middle[1]),
+    }
+
+
+def _sort_index(client: Any, path: str, label: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(rf'href="[^"]*sort=(\d+)[^"]*" title="Sort by {label}"', page)
+    return found.group(1) if found else "0"
+
+
+def scenarios(url: str) -> dict[str, dict[str, tuple[Callable[[], None], Counter | None]]]:
+    app, ours, counter = _ours(url)
+    stock, stock_counter = _stock(url)
+    facts = _facts(app, ours)
+    comment_sort = _sort_index(ours, "/admin/post/", "Comment Count")
+    minutes_sort = _sort_index(ours, "/admin/post/", "Reading Minutes")
+    stock_sort = _sort_index(stock, "/admin/stock_posts/", "Title")
+
+    def o(path: str) -> tuple[Callable[[], None], Counter]:
+        return _get(ours, path), counter
+
+    def s(path: str) -> tuple[Callable[[], None], Counter]:
+        return _get(stock, path), stock_counter
+
+    return {
+        "posts page 1": {
+            "ours": o("/admin/post/"),
+            "stock": s("/admin/stock_posts/"),
+            "floor": (_floor(url, FLOOR_PAGE.format(d="DESC")), None),
+        },
+        "posts page 10": {
+            "ours": o("/admin/post/?page=9"),
+            "stock": s("/admin/stock_posts/?page=9"),
+        },
+        "posts last page": {
+            "ours": o(f"/admin/post/?page={facts['last']}"),
+            "stock": s(f"/admin/stock_posts/?page={facts['last']}"),
+            "floor": (_floor(url, FLOOR_PAGE.format(d="ASC")), None),
+        },
+        "posts by comment_count": {"ours": o(f"/admin/post/?sort={comment_sort}&desc=1")},
+        "posts by reading_minutes": {"ours": o(f"/admin/post/?sort={minutes_sort}&desc=1")},
+        "posts by title": {
+            "ours": o("/admin/post/?sort=0"),
+            "stock": s(f"/admin/stock_posts/?sort={stock_sort}"),
+        },
+        "posts search common": {
+            "ours": o(f"/admin/post/?search={COMMON}"),
+            "stock": s(f"/admin/stock_posts/?search={COMMON}"),
+        },
+        "posts search rare": {"ours": o(f"/admin/post/?search={RARE}")},
+        "comments page 1": {"ours": o("/admin/comment/"), "stock": s("/admin/stock_comments/")},
+        "users page 1": {"ours": o("/admin/user/"), "stock": s("/admin/stock_users/")},
+        "tasks is_overdue": {"ours": o(f"/admin/task/?{facts['overdue']}")},
+        "posts trash": {"ours": o("/admin/post-trash/")},
+        "recycle bin": {"ours": o("/admin/trash/")},
+        "audit list": {"ours": o("/admin/audit/")},
+        "dashboard": {"ours": o("/admin/")},
+        "api posts page 1": {"ours": o("/api/v1/posts")},
+        "api posts deep cursor": {"ours": o(f"/api/v1/posts?cursor={facts['cursor']}")},
+        "hello world": {"hello": (_get(_hello(), "/"), None)},
+    }
+
+
+def run(plan: dict[str, Any], rounds: int) -> dict[str, dict[str, Any]]:
+    cells = [(name, side) for name, sides in plan.items() for side in sides]
+    times: dict[tuple[str, str], list[float]] = {cell: [] for cell in cells}
+    queries: dict[tuple[str, str], int] = {}
+    for _ in range(rounds):
+        random.shuffle(cells)
+        for name, side in cells:
+            call, counter = plan[name][side]
+            before = counter.n if counter else 0
+            started = time.perf_counter()
+            call()
+            times[(name, side)].append((time.perf_counter() - started) * 1000)
+            if counter:
+                queries[(name, side)] = counter.n - before
+    return {
+        name: {
+            side: {
+                "median_ms": statistics.median(times[(name, side)]),
+                "p95_ms": sorted(times[(name, side)])[int(0.95 * (rounds - 1))],
+                "queries": queries.get((name, side)),
+            }
+            for side in sides
+        }
+        for name, sides in plan.items()
+    }
+
+
+def report(results: dict[str, dict[str, Any]]) -> None:
+    names = ("ours ms", "p95", "q", "stock ms", "q", "x stock", "floor ms", "x floor")
+    widths = (9, 8, 3, 9, 4, 8, 9, 8)
+    print(f"{'scenario':26} " + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True)))
+    for name, sides in results.items():
+        main = sides.get("ours") or sides.get("hello")
+        stock, floor = sides.get("stock"), sides.get("floor")
+        cells = [
+            f"{name:26}",
+            f"{main['median_ms']:9.1f}",
+            f"{main['p95_ms']:8.1f}",
+            f"{main['queries'] if main['queries'] is not None else '-':>3}",
+            f"{stock['median_ms']:9.1f}" if stock else f"{'-':>9}",
+            f"{stock['queries']:>4}" if stock else f"{'-':>4}",
+            f"{stock['median_ms'] / main['median_ms']:7.1f}x" if stock else f"{'-':>8}",
+            f"{floor['median_ms']:9.2f}" if floor else f"{'-':>9}",
+            f"{main['median_ms'] / floor['median_ms']:7.1f}x" if floor else f"{'-':>8}",
+        ]
+        print(" ".join(cells))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    url = args.database_url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    results = run(scenarios(url), args.rounds)
+    report(results)
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"lists-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(
+        json.dumps(
+            {"database": args.database_url, "rounds": args.rounds, "results": results}, indent=2
+        )
+    )
+    print(f"JSON: {out}")
+
+
+if __name__ == "__main__":
+    main()

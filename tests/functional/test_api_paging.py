@@ -1,0 +1,97 @@
+"""API paging at depth: ``?cursor=`` walks any list through ``links.next``, ``?page=`` stops
+at a documented depth with a 400, and totals above the threshold are marked as estimates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from admin_app.columns import utc_now
+from admin_app.config import settings_of
+from admin_app.models import Role
+from tests.factories import PostFactory, TaskFactory
+
+
+@pytest.fixture
+def viewer(as_role: Any) -> Any:
+    return as_role(Role.VIEWER)
+
+
+@pytest.fixture
+def shallow(app: Any) -> Any:
+    """Lower the count threshold and the page depth for the test's handful of rows."""
+    lists = settings_of(app)["lists"]
+    saved = dict(lists)
+    lists.update(count_threshold=4, max_offset_rows=4)
+    yield
+    lists.update(saved)
+
+
+def _get(client: Any, url: str, **params: Any) -> Any:
+    return client.get(url, query_string=params)
+
+
+def _walk(client: Any, url: str, **params: Any) -> list[str]:
+    seen: list[str] = []
+    page = _get(client, url, cursor="", **params).get_json()
+    while True:
+        seen += [item["id"] for item in page["items"]]
+        if page["links"]["next"] is None:
+            return seen
+        assert page["next"] == page["links"]["next"]
+        page = client.get(page["links"]["next"]).get_json()
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "created_at", "title", "-published_at"])
+def test_cursor_pages_visit_every_row_once_in_order(client, session, viewer, sort):
+    now = utc_now()
+    # Equal sort values and NULLs: the id must break ties, NULLs must not be lost.
+    for n in range(7):
+        PostFactory(title=f"Same {n % 2}", published_at=None if n % 3 == 0 else now)
+    session.commit()
+    expected = [
+        item["id"]
+        for item in _get(client, "/api/v1/posts", sort=sort, per_page=100).get_json()["items"]
+    ]
+    assert _walk(client, "/api/v1/posts", sort=sort, per_page=2) == expected
+    assert len(expected) == 7
+
+
+def test_a_cursor_keeps_the_filters_and_refuses_another_sort(client, session, viewer):
+    for n in range(5):
+        TaskFactory(priority=1 + n % 2, due_at=utc_now() + timedelta(days=n))
+    session.commit()
+    walked = _walk(client, "/api/v1/tasks", priority="1", sort="due_at", per_page=1)
+    assert len(walked) == 3
+    first = _get(client, "/api/v1/tasks", sort="due_at", per_page=1, cursor="").get_json()
+    cursor = parse_qs(urlsplit(first["links"]["next"]).query)["cursor"][0]
+    other = _get(client, "/api/v1/tasks", sort="title", cursor=cursor)
+    assert other.status_code == 400
+    assert "sort" in other.get_json()["error"]
+    garbage = _get(client, "/api/v1/tasks", cursor="not-a-cursor")
+    assert garbage.status_code == 400
+
+
+def test_page_numbers_stop_at_the_documented_depth(client, session, viewer, shallow):
+    PostFactory.create_batch(8)
+    session.commit()
+    assert _get(client, "/api/v1/posts", per_page=2, page=3).status_code == 200
+    deep = _get(client, "/api/v1/posts", per_page=2, page=4)
+    assert deep.status_code == 400
+    assert "cursor" in deep.get_json()["error"]
+
+
+def test_a_total_above_the_threshold_says_it_is_not_exact(client, session, viewer, shallow):
+    PostFactory.create_batch(6)
+    session.commit()
+    page = _get(client, "/api/v1/posts", per_page=2).get_json()
+    # The threshold as a floor, or the planner's estimate when statistics exist.
+    assert page["total_is_exact"] is False
+    assert page["total"] >= 4
+    assert page["links"]["next"] is not None
+    assert len(_walk(client, "/api/v1/posts", per_page=2)) == 6
+    few = _get(client, "/api/v1/posts", per_page=2, id="00000000-0000-0000-0000-000000000000")
+    assert (few.get_json()["total"], few.get_json()["total_is_exact"]) == (0, True)
