@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from admin_app.audit.listeners import ACTION_OVERRIDE
 from admin_app.audit.revert import (
     MODELS,
     REVERTIBLE,
     RevertError,
     assign_field,
+    flush_as_revert,
     load_record,
     plan_revert,
 )
@@ -125,8 +125,4 @@ def _apply_reverts(session: Any, steps: list[UndoStep]) -> None:
     for step in steps:
         for name, _, old in step.fields:
             assign_field(session, step.record, name, old)
-    session.info[ACTION_OVERRIDE] = Action.REVERT
-    try:
-        session.flush()
-    finally:
-        session.info.pop(ACTION_OVERRIDE, None)
+    flush_as_revert(session)

@@ -66,12 +66,17 @@ def revert(session: Any, entry: AuditEntry, *, overwrite_later_changes: bool = F
         raise RevertError("changed since: " + ", ".join(plan.conflicts))
     for name, _, old in plan.fields:
         assign_field(session, plan.record, name, old)
+    flush_as_revert(session)
+    return plan
+
+
+def flush_as_revert(session: Any) -> None:
+    """Flush, with the updates this writes recorded as ``revert`` entries."""
     session.info[ACTION_OVERRIDE] = Action.REVERT
     try:
         session.flush()
     finally:
         session.info.pop(ACTION_OVERRIDE, None)
-    return plan
 
 
 def load_record(session: Any, model: Any, entity_id: str | None) -> Any:

@@ -31,7 +31,10 @@ class PoolCollector:
     """Counters since start, recent waits, held connections and a ring buffer of samples."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        # Re-entrant: the garbage collector may finalize a lost connection (firing a pool event
+        # that counts) in the middle of any allocation made while the lock is held. A plain
+        # Lock deadlocked the thread on itself (seen in the role-matrix walk).
+        self._lock = threading.RLock()
         self.counters: Counter[str] = Counter()
         self.waits: deque[tuple[float, float]] = deque()
         self.timeouts: deque[float] = deque()

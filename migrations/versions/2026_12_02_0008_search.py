@@ -59,6 +59,9 @@ def _pg_rebuild(table, document):
         f"GENERATED ALWAYS AS ({document}) STORED"
     )
     op.execute(f"CREATE INDEX ix_fts_{table} ON {table} USING gin (fts_document)")
+    # A rebuilt column has no statistics until autovacuum gets to it; meanwhile the planner
+    # guesses a common word matches 0.5 % of rows and a 1M-row search took 1 s instead of 40 ms.
+    op.execute(f"ANALYZE {table}")
 
 
 def _sqlite_rebuild(table, columns, options):
