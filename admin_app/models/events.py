@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
+from slugify import slugify as python_slugify
 from sqlalchemy import Connection, delete, event, or_, select
 from sqlalchemy.orm import Mapper, Session, object_session
 
@@ -13,17 +12,14 @@ from admin_app.models import counts
 from admin_app.models.posts import Post, Tag, post_tags
 from admin_app.soft_delete import SoftDeleteMixin
 
-_NOT_SLUG = re.compile(r"[^\w]+", re.UNICODE)
 SLUGGED = (Post, Tag)
 _TAKEN_KEY = "slugs_taken_this_flush"
 
 
 def slugify(value: str, *, fallback: str = "item", max_length: int = 200) -> str:
-    """Lower-case, accents folded, word characters kept (any script), runs of others as '-'."""
-    folded = unicodedata.normalize("NFKD", value)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    slug = _NOT_SLUG.sub("-", folded.lower()).strip("-_")[:max_length].strip("-")
-    return slug or fallback
+    """Lower-case ASCII words joined by '-', any script transliterated ("Ünïcode Tag" ->
+    "unicode-tag", "Straße" -> "strasse"); ``fallback`` when nothing is left."""
+    return python_slugify(value, max_length=max_length, word_boundary=True) or fallback
 
 
 def unique_slug(connection: Connection, model: Any, base: str, taken: set[str]) -> str:
