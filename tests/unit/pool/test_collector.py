@@ -103,3 +103,23 @@ def test_samples_fill_every_second_and_capacity_verdict(monitored):
     assert len(set(times)) == len(times)
     assert stats["capacity"] == 2
     assert any("below 4 waitress threads" in r for r in stats["verdict"]["reasons"])
+
+
+def test_a_pool_event_fired_inside_the_collector_is_counted_not_deadlocked():
+    # The garbage collector can finalize a lost connection, firing a pool event that counts,
+    # while checked_out() holds the lock. With a plain Lock the thread waited on itself forever.
+    import threading
+
+    from admin_app.pool.collector import PoolCollector
+
+    collector = PoolCollector()
+
+    def nested() -> None:
+        with collector._lock:
+            collector.count("reset")
+
+    worker = threading.Thread(target=nested, daemon=True)
+    worker.start()
+    worker.join(timeout=30)  # a guard against hanging the suite; the broken lock never returns
+    assert not worker.is_alive(), "counting from inside the collector deadlocked"
+    assert collector.counters["reset"] == 1
