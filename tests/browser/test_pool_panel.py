@@ -85,7 +85,10 @@ def test_panel_follows_the_pool_live_without_a_reload(page: Page, live_server: L
             thread.join(timeout=10)
 
     # And back down once the load script lets go, still without a reload.
-    expect(page.locator(GAUGE)).to_have_text(str(in_use_before), timeout=8_000)
+    # At most what it showed before: that first reading may have caught another request's
+    # connection in use, which on a busy machine has since come back.
+    back_down = re.compile(rf"^[0-{in_use_before}]$")
+    expect(page.locator(GAUGE)).to_have_text(back_down, timeout=8_000)
     expect(page.locator("#pool-held tbody tr", has_text="load script")).to_have_count(0)
     assert page.url == url
     assert navigations == []
