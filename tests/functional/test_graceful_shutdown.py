@@ -9,31 +9,30 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from tests.functional.test_pool_exhaustion import Client
 from tests.functional.test_pool_processes import PYTHON, ROOT, _free_port, _wait_until_serving
+from tests.waiting import wait_until
 
 IN_FLIGHT = 8
 BOUND_S = 60  # only so a broken server cannot hang the run
 
 LAUNCHER = """
-import os, sys, time
+import os, sys
 sys.path.insert(0, os.environ["APP_ROOT"])
 from sqlalchemy import text
 import run
 from admin_app import create_app
 from admin_app.auth.roles import public
 from admin_app.extensions import db
+from tests.waiting import wait_until
 
 @public
 def slow(n):
     open(os.path.join(os.environ["ENTERED_DIR"], n), "w").close()
-    deadline = time.monotonic() + 60
-    while not os.path.exists(os.environ["RELEASE_FILE"]) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: os.path.exists(os.environ["RELEASE_FILE"]), "the test let requests finish")
     db.session.execute(text("SELECT 1"))
     return "done " + n
 
@@ -45,13 +44,6 @@ def with_slow_route(*args, **kwargs):
 run.create_app = with_slow_route
 sys.exit(run.main())
 """
-
-
-def _until(condition: Any, what: str) -> None:
-    deadline = time.monotonic() + BOUND_S
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.02)
 
 
 def _answers(port: int) -> bool:
@@ -106,10 +98,10 @@ def test_sigterm_lets_every_in_flight_request_finish_then_exits_0(app, tmp_path:
         ]
         for worker in workers:
             worker.start()
-        _until(lambda: len(list(entered.iterdir())) == IN_FLIGHT, "requests never arrived")
+        wait_until(lambda: len(list(entered.iterdir())) == IN_FLIGHT, "requests never arrived")
 
         process.send_signal(signal.SIGTERM)
-        _until(lambda: any("accepting no new" in line for line in output), "no shutdown log")
+        wait_until(lambda: any("accepting no new" in line for line in output), "no shutdown log")
         assert not _answers(port), "a new connection was served after SIGTERM"
         release.touch()
         for worker in workers:

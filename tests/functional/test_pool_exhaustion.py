@@ -30,6 +30,7 @@ from admin_app.models import Role
 from admin_app.pool import pool_state
 from tests.conftest import PASSWORD, make_app, make_operator, postgres_url
 from tests.serving import serving
+from tests.waiting import wait_until
 
 POOL_TIMEOUT_S = 1
 SLOW_REQUESTS = 6  # three HTML, three /api: four more than the pool's two connections
@@ -141,7 +142,7 @@ def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
     def poll() -> None:
         while not stop.is_set():
             polls.append(viewer.request("GET", STATS, Accept="application/json"))
-            time.sleep(0.005)
+            stop.wait(0.005)  # pacing the poller; it stops as soon as the test has seen enough
 
     slow_replies: list[tuple[str, Reply]] = []
     release.clear()
@@ -162,7 +163,11 @@ def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
             worker.start()
         # Two requests hold the pool; the other four wait out the checkout timeout and are
         # refused. The pool stays full until every refusal is in and the panel was polled.
-        _wait_for(lambda: len(slow_replies) >= SLOW_REQUESTS - 2 and full_polls() >= MIN_POLLS)
+        wait_until(
+            lambda: len(slow_replies) >= SLOW_REQUESTS - 2 and full_polls() >= MIN_POLLS,
+            "the pool never got to the state the test needs",
+            bound_s=HOLD_LIMIT_S,
+        )
     finally:
         release.set()
         for worker in workers:
@@ -208,14 +213,6 @@ def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
         f"\nstats.json under exhaustion: {len(polls)} polls ({full_polls()} while full), "
         f"max {max(r.seconds for r in polls) * 1000:.1f} ms; {len(refused)} x 503"
     )
-
-
-def _wait_for(condition: Any) -> None:
-    """Until ``condition()`` holds; a generous bound only so a broken app cannot hang the run."""
-    deadline = time.monotonic() + HOLD_LIMIT_S
-    while not condition():
-        assert time.monotonic() < deadline, "the pool never got to the state the test needs"
-        time.sleep(0.01)
 
 
 def test_a_quiet_second_after_a_short_checkout_is_charted_idle(served: tuple[Flask, int]) -> None:

@@ -29,9 +29,11 @@ from tests.factories import PostFactory
 from tests.functional.test_pool_exhaustion import Client
 from tests.functional.test_pool_processes import _free_port
 from tests.serving import serving
+from tests.waiting import wait_until
 
 EDITORS = 8
 BOUND_S = 120  # only so a broken run cannot hang the suite
+PROGRESS = "the editors kept making progress"
 
 
 def _as_postgres(*command: str) -> subprocess.CompletedProcess[str]:
@@ -155,12 +157,18 @@ def test_a_restart_under_eight_editors_loses_nothing_and_answers_503(served, clu
     for thread in threads:
         thread.start()
     try:
-        _until(lambda: all(len(e.acknowledged) >= 3 for e in editors))
+        wait_until(
+            lambda: all(len(e.acknowledged) >= 3 for e in editors), PROGRESS, bound_s=BOUND_S
+        )
         started = time.monotonic()
         _as_postgres(*cluster["ctl"], "restart", "-m", "fast")
         restart_s = time.monotonic() - started
         before = sum(len(e.acknowledged) for e in editors)
-        _until(lambda: sum(len(e.acknowledged) for e in editors) >= before + 3 * EDITORS)
+        wait_until(
+            lambda: sum(len(e.acknowledged) for e in editors) >= before + 3 * EDITORS,
+            PROGRESS,
+            bound_s=BOUND_S,
+        )
     finally:
         stop.set()
         for thread in threads:
@@ -189,10 +197,3 @@ def test_a_restart_under_eight_editors_loses_nothing_and_answers_503(served, clu
         f"\nrestart {restart_s:.2f} s; {sum(len(e.acknowledged) for e in editors)} "
         f"acknowledged saves, {len(failures)} x 503"
     )
-
-
-def _until(condition: Any) -> None:
-    deadline = time.monotonic() + BOUND_S
-    while not condition():
-        assert time.monotonic() < deadline, "the editors stopped making progress"
-        time.sleep(0.05)

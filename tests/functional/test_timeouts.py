@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from admin_app.config import load_settings
 from admin_app.database import engine_options, is_database_fault, pool_monitor
 from admin_app.extensions import db
 from tests.conftest import make_app, postgres_url
+from tests.waiting import wait_until
 
 LIMITS = {"statement_timeout_ms": 300, "lock_timeout_ms": 20_000}
 
@@ -82,13 +82,13 @@ def test_the_pool_verdict_warns_while_sessions_wait_on_a_lock(limited):
     waiter = threading.Thread(target=wait_for_the_lock)
     waiter.start()
     try:
-        deadline = time.monotonic() + 30  # bound only: the waiter shows up as soon as it waits
-        while True:
-            reasons = monitor.stats(monitor.server())["verdict"]["reasons"]
-            if any("waiting on a lock" in reason for reason in reasons):
-                break
-            assert time.monotonic() < deadline, reasons
-            time.sleep(0.02)
+        wait_until(
+            lambda: any(
+                "waiting on a lock" in reason
+                for reason in monitor.stats(monitor.server())["verdict"]["reasons"]
+            ),
+            "the verdict names the session waiting on a lock",
+        )
     finally:
         holder.execute(text("SELECT pg_advisory_unlock(4242)"))
         holder.close()
