@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, Iterator
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_admin._compat import csv_encode
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from werkzeug.utils import secure_filename
 
 from admin_app.admin import loading
 from admin_app.audit import record
+from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import Action
 from admin_app.models.naming import entity_type
@@ -126,12 +127,26 @@ def open_export_session() -> Session:
 
 
 class ExportBehaviour(ModelView):
-    export_max_rows = 10_000
+    # Rows one export may hold; None reads ``lists.export_max_rows`` (0: the whole list).
+    export_max_rows: int | None = None
     export_types = ["csv"]
     # Export writes raw values: HTML-escaping list formatters would put entities into cells.
     column_formatters_export: dict[str, Any] = {}
 
-    # Export: the list's columns, filters, search and sort; streamed and capped.
+    # Export: the list's columns, filters, search and sort; streamed, capped if configured.
+    def export_cap(self) -> int:
+        """The most rows one export holds; 0 for no cap."""
+        if self.export_max_rows is not None:
+            return self.export_max_rows
+        return int(settings_of(current_app)["lists"]["export_max_rows"])
+
+    def export_note(self, count: Any) -> str:
+        """What the list says before a download that would stop short of its rows."""
+        cap = self.export_cap()
+        if not cap or count is None or int(count) <= cap:
+            return ""
+        return f"Export stops at the first {cap:,} of {count} rows"
+
     def get_export_columns(self) -> list[tuple[str, str]]:
         if self.column_export_list:
             return super().get_export_columns()
@@ -164,7 +179,7 @@ class ExportBehaviour(ModelView):
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
         page = (0, sort[0] if sort else None, args.sort_desc, args.search, args.filters)
-        return self.list_query(*page, page_size=self.export_max_rows)
+        return self.list_query(*page, page_size=self.export_cap())
 
     def _export_rows(self, query: Any) -> Iterator[Any]:
         columns = loading.column_keys(self._export_columns)
@@ -176,7 +191,8 @@ class ExportBehaviour(ModelView):
 
     def _audit_export(self, session: Session, count: int | None) -> None:
         # Recorded before the rows stream: who took which rows out, with the filters used.
-        rows = min(count or 0, self.export_max_rows)
+        cap = self.export_cap()
+        rows = min(int(count or 0), cap) if cap else int(count or 0)
         used = {key: value for key, value in request.args.items() if key != "csrf_token"}
         record(
             session,
