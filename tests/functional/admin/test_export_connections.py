@@ -65,15 +65,20 @@ def test_a_failure_mid_stream_ends_the_file_with_an_error_line(
     session.commit()
     as_role(Role.EDITOR)
     view = next(v for v in app.extensions["admin_app.console"]._views if v.endpoint == "post")
-    original, seen = view.get_export_value, set()
+    original = view._export_plan
 
-    def failing(model: Any, name: Any) -> Any:
-        seen.add(model.id)
-        if len(seen) == 4:  # the fourth row fails
-            raise RuntimeError("connection lost")
-        return original(model, name)
+    def failing_plan(query: Any) -> Any:
+        rows, cells = original(query)
 
-    monkeypatch.setattr(view, "get_export_value", failing)
+        def three_then_lost() -> Iterator[Any]:
+            for sent, row in enumerate(rows):
+                if sent == 3:  # the fourth row never arrives
+                    raise RuntimeError("connection lost")
+                yield row
+
+        return three_then_lost(), cells
+
+    monkeypatch.setattr(view, "_export_plan", failing_plan)
     session.close()
     rows = list(csv.reader(io.StringIO(client.get(EXPORT).get_data(as_text=True))))
     assert rows[-1] == [FAILED_LINE]
