@@ -5,7 +5,9 @@ Load the data first (``flask seed bench --scale N``). Stock Flask-Admin ``ModelV
 mounted on the same models and data in a second app that exists only here; the floor runs
 the same page's SQL (keyset over the sort index) through psycopg2. Every scenario runs once
 per round, rounds shuffled and interleaved, in-process through the Flask test client.
-Prints median, p95, ratios and queries per request; writes JSON to bench-results/.
+Prints median, p95, ratios and queries per request; then, through one waitress at
+concurrency 4, the posts list's and hello-world's requests per second (``bench.over_http``);
+writes JSON to bench-results/.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from admin_app import create_app
 from admin_app.extensions import db
 from admin_app.models import Comment, Operator, Post, Task, User
 from admin_app.models.keyset import encode_cursor
+from bench import over_http as over_http_module
 
 RESULTS = Path("bench-results")
 PASSWORD = "bench password 1"  # noqa: S105 - a local benchmark operator
@@ -243,19 +246,47 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         print(" ".join(cells))
 
 
+def over_http(url: str, rounds: int, seconds: float) -> dict[str, dict[str, Any]]:
+    if rounds <= 0 or seconds <= 0:
+        return {}
+    paths = {"posts page 1": "/admin/post/"}
+    return over_http_module.measure(
+        url, paths, ("bench-admin", PASSWORD), rounds=rounds, seconds=seconds
+    )
+
+
+def report_http(results: dict[str, dict[str, Any]]) -> None:
+    for name, result in results.items():
+        lowest = result["min_req_per_s"]
+        print(
+            f"HTTP {name:21} {result['req_per_s']:9.1f} req/s (lowest {lowest:.1f})"
+            f" at concurrency {result['concurrency']}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--http-rounds", type=int, default=3, help="0: no HTTP run")
+    parser.add_argument("--http-seconds", type=float, default=5.0, help="per path and round")
     args = parser.parse_args()
     url = args.database_url.replace("postgresql://", "postgresql+psycopg2://", 1)
     results = run(scenarios(url), args.rounds)
     report(results)
+    http = over_http(url, args.http_rounds, args.http_seconds)
+    report_http(http)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"lists-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(
         json.dumps(
-            {"database": args.database_url, "rounds": args.rounds, "results": results}, indent=2
+            {
+                "database": args.database_url,
+                "rounds": args.rounds,
+                "results": results,
+                "http": http,
+            },
+            indent=2,
         )
     )
     print(f"JSON: {out}")
