@@ -5,7 +5,9 @@ Load the data first (``flask seed bench --scale N``). Stock Flask-Admin ``ModelV
 mounted on the same models and data in a second app that exists only here; the floor runs
 the same page's SQL (keyset over the sort index) through psycopg2. Every scenario runs once
 per round, rounds shuffled and interleaved, in-process through the Flask test client.
-Prints median, p95, ratios and queries per request; writes JSON to bench-results/.
+Prints median, p95, ratios and queries per request; then, through one waitress at
+concurrency 4, the posts list's and hello-world's requests per second (``bench.over_http``);
+writes JSON to bench-results/.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from admin_app import create_app
 from admin_app.extensions import db
 from admin_app.models import Comment, Operator, Post, Task, User
 from admin_app.models.keyset import encode_cursor
+from bench import over_http as over_http_module
 
 RESULTS = Path("bench-results")
 PASSWORD = "bench password 1"  # noqa: S105 - a local benchmark operator
@@ -71,7 +74,9 @@ def _ours(url: str) -> tuple[Flask, Any, Counter]:
 
 
 def _stock(url: str) -> tuple[Any, Counter]:
-    stock = Flask("stock_flask_admin")
+    # No template folder: from the working directory it would find our console's templates,
+    # which override Flask-Admin's, and the stock views would not be stock.
+    stock = Flask("stock_flask_admin", template_folder=None, static_folder=None)
     stock.config.update(SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench")  # noqa: S106 - local only
     db.init_app(stock)
     admin = Admin(stock, name="stock", theme=Bootstrap4Theme())
@@ -198,15 +203,18 @@ def scenarios(url: str) -> dict[str, dict[str, tuple[Callable[[], None], Counter
 def run(plan: dict[str, Any], rounds: int) -> dict[str, dict[str, Any]]:
     cells = [(name, side) for name, sides in plan.items() for side in sides]
     times: dict[tuple[str, str], list[float]] = {cell: [] for cell in cells}
+    # This process's CPU per request: on a busy machine, what the wall clock cannot show.
+    cpu: dict[tuple[str, str], list[float]] = {cell: [] for cell in cells}
     queries: dict[tuple[str, str], int] = {}
     for _ in range(rounds):
         random.shuffle(cells)
         for name, side in cells:
             call, counter = plan[name][side]
             before = counter.n if counter else 0
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             call()
             times[(name, side)].append((time.perf_counter() - started) * 1000)
+            cpu[(name, side)].append((time.process_time() - cpu_started) * 1000)
             if counter:
                 queries[(name, side)] = counter.n - before
     return {
@@ -214,6 +222,7 @@ def run(plan: dict[str, Any], rounds: int) -> dict[str, dict[str, Any]]:
             side: {
                 "median_ms": statistics.median(times[(name, side)]),
                 "p95_ms": sorted(times[(name, side)])[int(0.95 * (rounds - 1))],
+                "cpu_median_ms": statistics.median(cpu[(name, side)]),
                 "queries": queries.get((name, side)),
             }
             for side in sides
@@ -223,8 +232,8 @@ def run(plan: dict[str, Any], rounds: int) -> dict[str, dict[str, Any]]:
 
 
 def report(results: dict[str, dict[str, Any]]) -> None:
-    names = ("ours ms", "p95", "q", "stock ms", "q", "x stock", "floor ms", "x floor")
-    widths = (9, 8, 3, 9, 4, 8, 9, 8)
+    names = ("ours ms", "p95", "cpu", "q", "stock ms", "q", "x stock", "floor ms", "x floor")
+    widths = (9, 8, 6, 3, 9, 4, 8, 9, 8)
     print(f"{'scenario':26} " + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True)))
     for name, sides in results.items():
         main = sides.get("ours") or sides.get("hello")
@@ -233,6 +242,7 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             f"{name:26}",
             f"{main['median_ms']:9.1f}",
             f"{main['p95_ms']:8.1f}",
+            f"{main['cpu_median_ms']:6.1f}",
             f"{main['queries'] if main['queries'] is not None else '-':>3}",
             f"{stock['median_ms']:9.1f}" if stock else f"{'-':>9}",
             f"{stock['queries']:>4}" if stock else f"{'-':>4}",
@@ -243,19 +253,47 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         print(" ".join(cells))
 
 
+def over_http(url: str, rounds: int, seconds: float) -> dict[str, dict[str, Any]]:
+    if rounds <= 0 or seconds <= 0:
+        return {}
+    paths = {"posts page 1": "/admin/post/"}
+    return over_http_module.measure(
+        url, paths, ("bench-admin", PASSWORD), rounds=rounds, seconds=seconds
+    )
+
+
+def report_http(results: dict[str, dict[str, Any]]) -> None:
+    for name, result in results.items():
+        lowest = result["min_req_per_s"]
+        print(
+            f"HTTP {name:21} {result['req_per_s']:9.1f} req/s (lowest {lowest:.1f})"
+            f" at concurrency {result['concurrency']}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--http-rounds", type=int, default=3, help="0: no HTTP run")
+    parser.add_argument("--http-seconds", type=float, default=5.0, help="per path and round")
     args = parser.parse_args()
     url = args.database_url.replace("postgresql://", "postgresql+psycopg2://", 1)
     results = run(scenarios(url), args.rounds)
     report(results)
+    http = over_http(url, args.http_rounds, args.http_seconds)
+    report_http(http)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"lists-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(
         json.dumps(
-            {"database": args.database_url, "rounds": args.rounds, "results": results}, indent=2
+            {
+                "database": args.database_url,
+                "rounds": args.rounds,
+                "results": results,
+                "http": http,
+            },
+            indent=2,
         )
     )
     print(f"JSON: {out}")

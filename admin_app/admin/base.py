@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import flash, request
+from flask_admin.babel import gettext
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader, create_ajax_loader
 from flask_admin.model import typefmt
 from flask_wtf import FlaskForm
@@ -14,11 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.validators import ValidationError
 
 from admin_app.admin.access import AccessMixin
-from admin_app.admin.clock import when
+from admin_app.admin.clock import one_zone, when
 from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConverter
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
 from admin_app.admin.parsing import parse_key, parse_page
+from admin_app.admin.rows import ListCells, RowActions
 from admin_app.admin.uniques import add_unique_errors
 from admin_app.database import is_database_fault
 from admin_app.models import Role
@@ -98,12 +100,21 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
     column_default_sort = ("created_at", True)
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS
+    list_template = "admin/model/console_list.html"
 
     # What the page offers follows the roles: a viewer sees no create, edit or delete button.
     can_create = property(lambda self: self.allows("create_view"))
     can_edit = property(lambda self: self.allows("edit_view"))
     can_delete = property(lambda self: self.allows("delete_view"))
     can_export = property(lambda self: self.allows("export"))
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if "list_row_actions" in kwargs:  # a list page: its row actions rendered once
+            kwargs["stamped_row_actions"] = RowActions(kwargs["list_row_actions"]).render
+            kwargs["list_cells"] = ListCells(self, kwargs["list_columns"]).render
+            kwargs["select_record_title"] = gettext("Select record")
+        with one_zone():
+            return super().render(template, **kwargs)
 
     # Whatever a view lists in form_columns, a posted system field has no field to land in.
     def get_form(self) -> Any:

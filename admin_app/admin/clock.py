@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -16,9 +19,14 @@ def time_zones() -> tuple[str, ...]:
     return tuple(sorted(available_timezones() | {"UTC"}))
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(time_zones())  # asked for every time a page shows, so a set, not a scan
+
+
 def zone_named(name: str) -> ZoneInfo:
     """The zone, or ValueError for a name the time-zone database does not know."""
-    if name not in time_zones():
+    if name not in _known_zones():
         raise ValueError(f"unknown time zone {name!r}")
     try:
         return ZoneInfo(name)
@@ -26,7 +34,24 @@ def zone_named(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
+# Set while a page renders: a list shows dozens of times, and each would look up the operator.
+_page_zone: ContextVar[ZoneInfo | None] = ContextVar("page_zone", default=None)
+
+
+@contextmanager
+def one_zone() -> Iterator[None]:
+    """Within this block, every time shown is in the zone the operator had on entering it."""
+    token = _page_zone.set(display_zone())
+    try:
+        yield
+    finally:
+        _page_zone.reset(token)
+
+
 def display_zone() -> ZoneInfo:
+    fixed = _page_zone.get()
+    if fixed is not None:
+        return fixed
     operator = current_operator()
     try:
         return zone_named(operator.time_zone) if operator else ZoneInfo("UTC")
