@@ -245,16 +245,20 @@ def _counter_triggers(session: AnySession, state: str) -> None:
         session.execute(text(f"ALTER TABLE {table} {state} TRIGGER USER"))
 
 
+def has_bench_data(session: AnySession) -> bool:
+    found = session.scalar(
+        with_deleted(select(func.count()).select_from(User).where(User.username == "bench0"))
+    )
+    return bool(found)
+
+
 def seed_bench(session: AnySession, *, scale: int) -> float:
     """Load the scale-N data set in one transaction and commit it; return the seconds taken.
 
     Raises click.ClickException if bench data is already there: load it into a fresh database.
     """
     started = time.perf_counter()
-    already = session.scalar(
-        with_deleted(select(func.count()).select_from(User).where(User.username == "bench0"))
-    )
-    if already:
+    if has_bench_data(session):
         raise click.ClickException("bench data is already loaded; use an empty database")
     plan = Plan(scale)
     is_pg = session.get_bind().dialect.name == "postgresql"
