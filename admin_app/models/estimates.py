@@ -78,18 +78,38 @@ def bounded_counts(
     is_pg = session.get_bind().dialect.name == "postgresql"
     columns: list[Any] = []
     for rows, index in counted:
-        limited = rows.limit(threshold + 1).subquery()
-        exact = select(func.count()).select_from(limited).scalar_subquery()
-        if not (index and is_pg):
-            columns += [exact, literal(None)]
-            continue
-        estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
-        estimate: Any = estimated.scalar_subquery()
-        # Far above the threshold the estimate is the answer: PostgreSQL evaluates only the
-        # CASE branch it takes, so the bounded count is not even read.
-        columns += [case((estimate > FAR_ABOVE * threshold, -1), else_=exact), estimate]
+        estimate = None
+        if index and is_pg:
+            estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
+            estimate = estimated.scalar_subquery()
+        columns += _bounded(rows, estimate, threshold)
     found = session.execute(select(*columns).execution_options(**options)).one()
     return [_shown(found[n], found[n + 1], threshold) for n in range(0, len(found), 2)]
+
+
+def bounded_distinct_count(
+    session: Session | scoped_session[Any], rows: Any, *, threshold: int, estimate: Any = None
+) -> ListCount:
+    """Count ``rows`` (a SELECT DISTINCT, say) reading at most ``threshold + 1`` of them.
+
+    ``estimate``: a scalar SQL expression for the planner's figure (None: none), used as in
+    bounded_count when far above the threshold.
+    """
+    options = rows.get_execution_options()  # with_deleted() on ``rows`` must reach the count
+    counted = select(*_bounded(rows, estimate, threshold)).execution_options(**options)
+    found = session.execute(counted).one()
+    return _shown(found[0], found[1], threshold)
+
+
+def _bounded(rows: Any, estimate: Any, threshold: int) -> list[Any]:
+    """The (count, estimate) columns of one bounded count."""
+    limited = rows.limit(threshold + 1).subquery()
+    exact = select(func.count()).select_from(limited).scalar_subquery()
+    if estimate is None:
+        return [exact, literal(None)]
+    # Far above the threshold the estimate is the answer: PostgreSQL evaluates only the CASE
+    # branch it takes, so the bounded count is not even read.
+    return [case((estimate > FAR_ABOVE * threshold, -1), else_=exact), estimate]
 
 
 def _shown(found: int, estimate: float | None, threshold: int) -> ListCount:
