@@ -29,6 +29,14 @@ def unique_columns(model: Any) -> frozenset[str]:
     return frozenset(column.key for ix in indexes for column in ix.columns)
 
 
+def _same_list(link: Any, shown: Any) -> bool:
+    """Whether a link shows the same rows in the same order as the page shown (another page)."""
+    keys = ("sort", "sort_desc", "search", "page_size")
+    # ViewArgs.clone turns no filters ([]) into None: compare what they mean.
+    same_filters = (link.filters or None) == (shown.filters or None)
+    return same_filters and all(getattr(link, k) == getattr(shown, k) for k in keys)
+
+
 class ListBehaviour(ModelView):
     # Hybrids: every one is a list column and a filter; stored ones are sort keys too.
     def get_list_columns(self) -> list[tuple[str, str]]:
@@ -104,7 +112,7 @@ class ListBehaviour(ModelView):
         Hybrid values and relations are computed for the page's rows only; a page costs the
         operator's load, the count, the ids and the rows: four queries at any table size.
         """
-        query, count = self._chosen(sort_column, sort_desc, search, filters)
+        query, count, ranked = self._chosen(sort_column, sort_desc, search, filters)
         size = page_size if page_size is not None else self.page_size
         columns = loading.column_keys(self._list_columns)
         if not execute:
@@ -117,6 +125,7 @@ class ListBehaviour(ModelView):
             size=size,
             count=count,
             reversed_query=self._reversed(sort_column, sort_desc, search, filters),
+            key=None if ranked else self.sort_key(sort_column, sort_desc),
         )
         return count, loading.fetch_page(db.session, self.model, ids, columns)
 
@@ -131,8 +140,31 @@ class ListBehaviour(ModelView):
         count = self.list_count(walk, plain=plain)
         few = count.is_exact and count <= RANKED_MATCHES_AT_MOST
         if search and sort is None and few and searchable_columns(self.model):
-            return self.ordered_query(sort, desc, search, filters), count
-        return walk, count
+            return self.ordered_query(sort, desc, search, filters), count, True
+        return walk, count, False
+
+    def sort_key(self, sort: Any, desc: bool) -> paging.SortKey | None:
+        """The list's sort as a keyset for the pager's cursors: a column or stored hybrid of
+        the model itself (a sort through a relation pages by number only)."""
+        name, desc = self.effective_sort(sort, desc)
+        if name in hybrid_names(self.model):
+            column = hybrid_expression(self.model, name)
+        elif isinstance(name, str) and name in self.model.__table__.columns:
+            column = getattr(self.model, name)
+        else:
+            return None
+        return paging.SortKey(f"{name}:{'desc' if desc else 'asc'}", column, desc)
+
+    def _get_list_url(self, view_args: Any) -> str:
+        # A link to a nearby page of the same list carries the cursor of the page shown.
+        extra = {
+            k: v for k, v in view_args.extra_args.items() if k not in (paging.AFTER, paging.BEFORE)
+        }
+        if _same_list(view_args, self._get_list_extra_args()):
+            extra |= paging.link_cursor(view_args.page)
+            return str(super()._get_list_url(view_args.clone(extra_args=extra)))
+        # Another order or other rows: page numbers of this one mean nothing there.
+        return str(super()._get_list_url(view_args.clone(extra_args=extra, page=None)))
 
     def _reversed(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
         if search and sort is None:
