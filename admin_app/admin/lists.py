@@ -15,7 +15,7 @@ from admin_app.admin.filters import hybrid_filters
 from admin_app.admin.hybrids import hybrid_expression, hybrid_names, stored_hybrids
 from admin_app.config import settings_of
 from admin_app.extensions import db
-from admin_app.models.estimates import ListCount, bounded_count
+from admin_app.models.estimates import ListCount, bounded_count, sampled_count
 from admin_app.models.search import match_filter, ranked_matches, searchable_columns
 from admin_app.soft_delete import is_soft_deletable
 
@@ -137,7 +137,11 @@ class ListBehaviour(ModelView):
         """
         plain = not (search or filters)
         walk = self.ordered_query(sort, desc, search, filters, ranked=False)
-        count = self.list_count(walk, plain=plain)
+        condition = self._full_text(search)
+        if condition is None:
+            count = self.list_count(walk, plain=plain)
+        else:
+            count = self.search_count(sort, desc, filters, walk, condition)
         few = count.is_exact and count <= RANKED_MATCHES_AT_MOST
         if search and sort is None and few and searchable_columns(self.model):
             return self.ordered_query(sort, desc, search, filters), count, True
@@ -195,6 +199,26 @@ class ListBehaviour(ModelView):
     def _matching(self, search: str) -> Any:
         # _searched returned a ranking, so the model is full-text searchable and terms exist.
         return self.get_query().filter(match_filter(db.session, self.model, search))
+
+    def _full_text(self, search: str | None) -> Any:
+        """The match condition of a full-text search, None for no search (or a LIKE one)."""
+        if not (search and self._search_supported and searchable_columns(self.model)):
+            return None
+        return match_filter(db.session, self.model, search)
+
+    def search_count(
+        self, sort: Any, desc: bool, filters: Any, matches: Any, condition: Any
+    ) -> ListCount:
+        """A search's count from how dense its matches are along the list's own walk."""
+        walk = self.ordered_query(sort, desc, None, filters, ranked=False)
+        return sampled_count(
+            db.session,
+            walk.with_entities(self.model.id),
+            matches,
+            condition,
+            threshold=settings_of(current_app)["lists"]["count_threshold"],
+            estimate_index=None if filters else self.count_estimate_index,
+        )
 
     def list_count(self, query: Any, *, plain: bool) -> ListCount:
         settings = settings_of(current_app)["lists"]
