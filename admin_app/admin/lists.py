@@ -16,7 +16,12 @@ from admin_app.admin.hybrids import hybrid_expression, hybrid_names, stored_hybr
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models.estimates import ListCount, bounded_count, sampled_count
-from admin_app.models.search import match_filter, ranked_matches, searchable_columns
+from admin_app.models.search import (
+    match_filter,
+    ranked_matches,
+    row_score,
+    searchable_columns,
+)
 from admin_app.soft_delete import is_soft_deletable
 
 RANKED_MATCHES_AT_MOST = 1_000  # more matches than this: walk the sort index instead
@@ -187,13 +192,18 @@ class ListBehaviour(ModelView):
         it the matches are only filtered, and the list keeps its sort.
         """
         joins: dict[Any, Any] = {}
-        query, ranking = self.get_query(), None
+        query, ranking, score = self.get_query(), None, None
         if self._search_supported and search:
             query, _, ranking = self._searched(query, None, search)
-            if not ranked and ranking is not None:
+            if ranking is not None and ranked and sort is None:
+                score = row_score(db.session, self.model, search)
+            if ranking is not None and (not ranked or score is not None):
+                # Filtered on the row itself, and ranked there too where the engine can.
                 query, ranking = self._matching(search), None
         if filters and self._filters:
             query, _, joins, _ = self._apply_filters(query, None, joins, {}, filters)
+        if score is not None:
+            return query.order_by(score[0], self.model.id, *score[1:])
         return self._sorted(query, joins, sort, desc, ranking)[0]
 
     def _matching(self, search: str) -> Any:
@@ -214,7 +224,7 @@ class ListBehaviour(ModelView):
         return sampled_count(
             db.session,
             walk.with_entities(self.model.id),
-            matches,
+            matches.with_entities(self.model.id),
             condition,
             threshold=settings_of(current_app)["lists"]["count_threshold"],
             estimate_index=None if filters else self.count_estimate_index,

@@ -83,10 +83,11 @@ def bench(scale: int, audit_entries: int, trashed: int, force: bool) -> None:
         click.echo(f"Loaded scale {scale:,} in {seconds:.1f} s.")
     if trashed:
         seed_trash(db.session, posts=trashed)
+        db.session.commit()
     if audit_entries:
         seed_audit(db.session, entries=audit_entries)
-    if extras:
         db.session.commit()
+    if extras:
         analyse(db.session)
         added = f"{audit_entries:,} audit entries, {trashed:,} trashed posts"
         click.echo(f"Added {added} in {time.perf_counter() - started:.1f} s.")
