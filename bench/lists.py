@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg2
 from flask import Flask
@@ -38,6 +39,7 @@ from bench import over_http as over_http_module
 RESULTS = Path("bench-results")
 PASSWORD = "bench password 1"  # noqa: S105 - a local benchmark operator
 COMMON, RARE = "pool", "zezeze"
+PREFIX, PHRASE, EXCLUSION = "kalo", '"connection pool"', "pool -connection"
 FLOOR_PAGE = """
 SELECT p.id, p.title, p.published_at, p.created_at, u.username
 FROM posts p JOIN users u ON u.id = p.author_id
@@ -55,6 +57,9 @@ class Counter:
 
     def __call__(self, *args: Any) -> None:
         self.n += 1
+
+
+Plan = dict[str, dict[str, tuple[Callable[[], None], "Counter | None"]]]
 
 
 def _ours(url: str) -> tuple[Flask, Any, Counter]:
@@ -161,7 +166,7 @@ def scenarios(url: str) -> dict[str, dict[str, tuple[Callable[[], None], Counter
     def s(path: str) -> tuple[Callable[[], None], Counter]:
         return _get(stock, path), stock_counter
 
-    return {
+    plan: Plan = {
         "posts page 1": {
             "ours": o("/admin/post/"),
             "stock": s("/admin/stock_posts/"),
@@ -198,6 +203,51 @@ def scenarios(url: str) -> dict[str, dict[str, tuple[Callable[[], None], Counter
         "api posts deep cursor": {"ours": o(f"/api/v1/posts?cursor={facts['cursor']}")},
         "hello world": {"hello": (_get(_hello(), "/"), None)},
     }
+    return plan | scale_scenarios(app, o)
+
+
+def scale_scenarios(app: Flask, o: Callable[[str], tuple[Callable[[], None], Counter]]) -> Plan:
+    """Search shapes, the keyset pager deep in the list, audit, history, trash and the bin.
+
+    Load the audit entries and trashed rows first: ``flask seed bench --audit-entries
+    5000000 --trashed 100000`` (added to loaded bench data).
+    """
+    with app.app_context():
+        middle = db.session.execute(
+            text(
+                "SELECT created_at, id, (SELECT count(*) FROM posts WHERE deleted_at IS NULL) "
+                "FROM posts WHERE deleted_at IS NULL ORDER BY created_at DESC, id DESC "
+                "OFFSET (SELECT reltuples::bigint / 2 FROM pg_class "
+                "WHERE relname = 'ix_posts_created_at_live') LIMIT 1"
+            )
+        ).one()
+        audited = db.session.execute(
+            text(
+                "SELECT entity_type, entity_id FROM audit_entries ORDER BY occurred_at DESC LIMIT 1"
+            )
+        ).first()
+        batch = db.session.execute(
+            text(
+                "SELECT deleted_at, delete_batch FROM posts WHERE deleted_at IS NOT NULL "
+                "ORDER BY deleted_at DESC, id DESC OFFSET 50000 LIMIT 1"
+            )
+        ).first()
+    page = middle[2] // 2 // 20
+    after = encode_cursor(f"created_at:desc@{page - 1}", middle[0], middle[1])
+    found: Plan = {
+        "posts search rare word": {"ours": o(f"/admin/post/?search={RARE}%20")},
+        "posts search prefix": {"ours": o(f"/admin/post/?search={PREFIX}")},
+        "posts search phrase": {"ours": o(f"/admin/post/?search={quote(PHRASE)}")},
+        "posts search exclusion": {"ours": o(f"/admin/post/?search={quote(EXCLUSION)}")},
+        "posts middle page, next": {"ours": o(f"/admin/post/?page={page}&after={after}")},
+        "comments trash": {"ours": o("/admin/comment-trash/")},
+    }
+    if batch:
+        older = encode_cursor("batches", batch[0], batch[1])
+        found["recycle bin, deep older"] = {"ours": o(f"/admin/trash/?before={older}")}
+    if audited:
+        found["record history"] = {"ours": o(f"/admin/audit/history/{audited[0]}/{audited[1]}/")}
+    return found
 
 
 def run(plan: dict[str, Any], rounds: int) -> dict[str, dict[str, Any]]:

@@ -238,11 +238,18 @@ def _create_search_indexes(session: AnySession) -> None:
         session.execute(text(f"CREATE INDEX ix_fts_{table} ON {table} USING gin (fts_document)"))
 
 
-def _counter_triggers(session: AnySession, state: str) -> None:
+def counter_triggers(session: AnySession, state: str) -> None:
     # Row triggers would update a post per comment a million times; one repair pass after
     # the load sets every count at once, in the same transaction.
     for table in COUNTED_TABLES:
         session.execute(text(f"ALTER TABLE {table} {state} TRIGGER USER"))
+
+
+def has_bench_data(session: AnySession) -> bool:
+    found = session.scalar(
+        with_deleted(select(func.count()).select_from(User).where(User.username == "bench0"))
+    )
+    return bool(found)
 
 
 def seed_bench(session: AnySession, *, scale: int) -> float:
@@ -251,17 +258,14 @@ def seed_bench(session: AnySession, *, scale: int) -> float:
     Raises click.ClickException if bench data is already there: load it into a fresh database.
     """
     started = time.perf_counter()
-    already = session.scalar(
-        with_deleted(select(func.count()).select_from(User).where(User.username == "bench0"))
-    )
-    if already:
+    if has_bench_data(session):
         raise click.ClickException("bench data is already loaded; use an empty database")
     plan = Plan(scale)
     is_pg = session.get_bind().dialect.name == "postgresql"
     write = _copy_postgresql if is_pg else _insert_sqlite
     if is_pg:
         _drop_search_indexes(session)
-        _counter_triggers(session, "DISABLE")
+        counter_triggers(session, "DISABLE")
     with click.progressbar(length=plan.total_rows(), label="Loading bench data") as bar:
         plan.stored = is_pg
         for table, columns, rows in TABLES:
@@ -270,7 +274,7 @@ def seed_bench(session: AnySession, *, scale: int) -> float:
                 write(session, table, names, chunk)
                 bar.update(len(chunk))
     if is_pg:
-        _counter_triggers(session, "ENABLE")
+        counter_triggers(session, "ENABLE")
         repair(session)
         rebuild_activity(session, list(DOMAIN_MODELS))
         _create_search_indexes(session)

@@ -15,8 +15,13 @@ from admin_app.admin.filters import hybrid_filters
 from admin_app.admin.hybrids import hybrid_expression, hybrid_names, stored_hybrids
 from admin_app.config import settings_of
 from admin_app.extensions import db
-from admin_app.models.estimates import ListCount, bounded_count
-from admin_app.models.search import match_filter, ranked_matches, searchable_columns
+from admin_app.models.estimates import ListCount, bounded_count, sampled_count
+from admin_app.models.search import (
+    match_filter,
+    ranked_matches,
+    row_score,
+    searchable_columns,
+)
 from admin_app.soft_delete import is_soft_deletable
 
 RANKED_MATCHES_AT_MOST = 1_000  # more matches than this: walk the sort index instead
@@ -27,6 +32,14 @@ def unique_columns(model: Any) -> frozenset[str]:
     """Columns unique on their own among the rows a list shows (live-only unique indexes)."""
     indexes = [ix for ix in model.__table__.indexes if ix.unique and len(ix.columns) == 1]
     return frozenset(column.key for ix in indexes for column in ix.columns)
+
+
+def _same_list(link: Any, shown: Any) -> bool:
+    """Whether a link shows the same rows in the same order as the page shown (another page)."""
+    keys = ("sort", "sort_desc", "search", "page_size")
+    # ViewArgs.clone turns no filters ([]) into None: compare what they mean.
+    same_filters = (link.filters or None) == (shown.filters or None)
+    return same_filters and all(getattr(link, k) == getattr(shown, k) for k in keys)
 
 
 class ListBehaviour(ModelView):
@@ -104,7 +117,7 @@ class ListBehaviour(ModelView):
         Hybrid values and relations are computed for the page's rows only; a page costs the
         operator's load, the count, the ids and the rows: four queries at any table size.
         """
-        query, count = self._chosen(sort_column, sort_desc, search, filters)
+        query, count, ranked = self._chosen(sort_column, sort_desc, search, filters)
         size = page_size if page_size is not None else self.page_size
         columns = loading.column_keys(self._list_columns)
         if not execute:
@@ -117,6 +130,7 @@ class ListBehaviour(ModelView):
             size=size,
             count=count,
             reversed_query=self._reversed(sort_column, sort_desc, search, filters),
+            key=None if ranked else self.sort_key(sort_column, sort_desc),
         )
         return count, loading.fetch_page(db.session, self.model, ids, columns)
 
@@ -128,11 +142,38 @@ class ListBehaviour(ModelView):
         """
         plain = not (search or filters)
         walk = self.ordered_query(sort, desc, search, filters, ranked=False)
-        count = self.list_count(walk, plain=plain)
+        condition = self._full_text(search)
+        if condition is None:
+            count = self.list_count(walk, plain=plain)
+        else:
+            count = self.search_count(sort, desc, filters, walk, condition)
         few = count.is_exact and count <= RANKED_MATCHES_AT_MOST
         if search and sort is None and few and searchable_columns(self.model):
-            return self.ordered_query(sort, desc, search, filters), count
-        return walk, count
+            return self.ordered_query(sort, desc, search, filters), count, True
+        return walk, count, False
+
+    def sort_key(self, sort: Any, desc: bool) -> paging.SortKey | None:
+        """The list's sort as a keyset for the pager's cursors: a column or stored hybrid of
+        the model itself (a sort through a relation pages by number only)."""
+        name, desc = self.effective_sort(sort, desc)
+        if name in hybrid_names(self.model):
+            column = hybrid_expression(self.model, name)
+        elif isinstance(name, str) and name in self.model.__table__.columns:
+            column = getattr(self.model, name)
+        else:
+            return None
+        return paging.SortKey(f"{name}:{'desc' if desc else 'asc'}", column, desc)
+
+    def _get_list_url(self, view_args: Any) -> str:
+        # A link to a nearby page of the same list carries the cursor of the page shown.
+        extra = {
+            k: v for k, v in view_args.extra_args.items() if k not in (paging.AFTER, paging.BEFORE)
+        }
+        if _same_list(view_args, self._get_list_extra_args()):
+            extra |= paging.link_cursor(view_args.page)
+            return str(super()._get_list_url(view_args.clone(extra_args=extra)))
+        # Another order or other rows: page numbers of this one mean nothing there.
+        return str(super()._get_list_url(view_args.clone(extra_args=extra, page=None)))
 
     def _reversed(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
         if search and sort is None:
@@ -151,18 +192,43 @@ class ListBehaviour(ModelView):
         it the matches are only filtered, and the list keeps its sort.
         """
         joins: dict[Any, Any] = {}
-        query, ranking = self.get_query(), None
+        query, ranking, score = self.get_query(), None, None
         if self._search_supported and search:
             query, _, ranking = self._searched(query, None, search)
-            if not ranked and ranking is not None:
+            if ranking is not None and ranked and sort is None:
+                score = row_score(db.session, self.model, search)
+            if ranking is not None and (not ranked or score is not None):
+                # Filtered on the row itself, and ranked there too where the engine can.
                 query, ranking = self._matching(search), None
         if filters and self._filters:
             query, _, joins, _ = self._apply_filters(query, None, joins, {}, filters)
+        if score is not None:
+            return query.order_by(score[0], self.model.id, *score[1:])
         return self._sorted(query, joins, sort, desc, ranking)[0]
 
     def _matching(self, search: str) -> Any:
         # _searched returned a ranking, so the model is full-text searchable and terms exist.
         return self.get_query().filter(match_filter(db.session, self.model, search))
+
+    def _full_text(self, search: str | None) -> Any:
+        """The match condition of a full-text search, None for no search (or a LIKE one)."""
+        if not (search and self._search_supported and searchable_columns(self.model)):
+            return None
+        return match_filter(db.session, self.model, search)
+
+    def search_count(
+        self, sort: Any, desc: bool, filters: Any, matches: Any, condition: Any
+    ) -> ListCount:
+        """A search's count from how dense its matches are along the list's own walk."""
+        walk = self.ordered_query(sort, desc, None, filters, ranked=False)
+        return sampled_count(
+            db.session,
+            walk.with_entities(self.model.id),
+            matches.with_entities(self.model.id),
+            condition,
+            threshold=settings_of(current_app)["lists"]["count_threshold"],
+            estimate_index=None if filters else self.count_estimate_index,
+        )
 
     def list_count(self, query: Any, *, plain: bool) -> ListCount:
         settings = settings_of(current_app)["lists"]

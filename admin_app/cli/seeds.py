@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
@@ -49,13 +51,43 @@ def demo(if_empty: bool, force: bool) -> None:
     show_default=True,
     help="Number of posts; other tables grow in proportion.",
 )
+@click.option(
+    "--audit-entries",
+    type=click.IntRange(min=0, max=50_000_000),
+    default=0,
+    help="Also add this many audit entries on the bench posts (e.g. 5000000).",
+)
+@click.option(
+    "--trashed",
+    type=click.IntRange(min=0, max=10_000_000),
+    default=0,
+    help="Also trash this many posts with their comments, one delete batch each.",
+)
 @click.option("--force", is_flag=True, help="Seed even when app.env is production.")
 @with_appcontext
-def bench(scale: int, force: bool) -> None:
-    """Load large deterministic data fast (COPY on PostgreSQL), with a progress bar."""
-    from seeds.bench import seed_bench
+def bench(scale: int, audit_entries: int, trashed: int, force: bool) -> None:
+    """Load large deterministic data fast (COPY on PostgreSQL), with a progress bar.
+
+    With --audit-entries or --trashed on a database that already holds the bench data, only
+    those are added, so a loaded database gains them without a reload.
+    """
+    from seeds.bench import has_bench_data, seed_bench
+    from seeds.bench_extras import analyse, seed_audit, seed_trash
 
     _refuse_production(force)
     start_command()
-    seconds = seed_bench(db.session, scale=scale)
-    click.echo(f"Loaded scale {scale:,} in {seconds:.1f} s.")
+    started = time.perf_counter()
+    extras = bool(audit_entries or trashed)
+    if not (extras and has_bench_data(db.session)):
+        seconds = seed_bench(db.session, scale=scale)
+        click.echo(f"Loaded scale {scale:,} in {seconds:.1f} s.")
+    if trashed:
+        seed_trash(db.session, posts=trashed)
+        db.session.commit()
+    if audit_entries:
+        seed_audit(db.session, entries=audit_entries)
+        db.session.commit()
+    if extras:
+        analyse(db.session)
+        added = f"{audit_entries:,} audit entries, {trashed:,} trashed posts"
+        click.echo(f"Added {added} in {time.perf_counter() - started:.1f} s.")

@@ -78,18 +78,38 @@ def bounded_counts(
     is_pg = session.get_bind().dialect.name == "postgresql"
     columns: list[Any] = []
     for rows, index in counted:
-        limited = rows.limit(threshold + 1).subquery()
-        exact = select(func.count()).select_from(limited).scalar_subquery()
-        if not (index and is_pg):
-            columns += [exact, literal(None)]
-            continue
-        estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
-        estimate: Any = estimated.scalar_subquery()
-        # Far above the threshold the estimate is the answer: PostgreSQL evaluates only the
-        # CASE branch it takes, so the bounded count is not even read.
-        columns += [case((estimate > FAR_ABOVE * threshold, -1), else_=exact), estimate]
+        estimate = None
+        if index and is_pg:
+            estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
+            estimate = estimated.scalar_subquery()
+        columns += _bounded(rows, estimate, threshold)
     found = session.execute(select(*columns).execution_options(**options)).one()
     return [_shown(found[n], found[n + 1], threshold) for n in range(0, len(found), 2)]
+
+
+def bounded_distinct_count(
+    session: Session | scoped_session[Any], rows: Any, *, threshold: int, estimate: Any = None
+) -> ListCount:
+    """Count ``rows`` (a SELECT DISTINCT, say) reading at most ``threshold + 1`` of them.
+
+    ``estimate``: a scalar SQL expression for the planner's figure (None: none), used as in
+    bounded_count when far above the threshold.
+    """
+    options = rows.get_execution_options()  # with_deleted() on ``rows`` must reach the count
+    counted = select(*_bounded(rows, estimate, threshold)).execution_options(**options)
+    found = session.execute(counted).one()
+    return _shown(found[0], found[1], threshold)
+
+
+def _bounded(rows: Any, estimate: Any, threshold: int) -> list[Any]:
+    """The (count, estimate) columns of one bounded count."""
+    limited = rows.limit(threshold + 1).subquery()
+    exact = select(func.count()).select_from(limited).scalar_subquery()
+    if estimate is None:
+        return [exact, literal(None)]
+    # Far above the threshold the estimate is the answer: PostgreSQL evaluates only the CASE
+    # branch it takes, so the bounded count is not even read.
+    return [case((estimate > FAR_ABOVE * threshold, -1), else_=exact), estimate]
 
 
 def _shown(found: int, estimate: float | None, threshold: int) -> ListCount:
@@ -99,3 +119,49 @@ def _shown(found: int, estimate: float | None, threshold: int) -> ListCount:
     if estimate is not None and estimate > threshold:
         return ListCount(_three_figures(estimate), ABOUT)
     return ListCount(threshold, AT_LEAST)
+
+
+SAMPLE_ROWS = 1000  # rows of a list walked to see how dense a search's matches are
+DENSE_HITS = 20  # matches in the sample that make a search "many": a page within the sample
+
+
+def sampled_count(
+    session: Session | scoped_session[Any],
+    walk: Any,
+    matches: Any,
+    condition: Any,
+    *,
+    threshold: int,
+    estimate_index: str | None = None,
+) -> ListCount:
+    """Count ``matches`` (``walk``, an ordered query of ids, narrowed by ``condition``) cheaply.
+
+    The first ``SAMPLE_ROWS`` rows of ``walk``, in its order, show how dense the matches
+    are. Dense (``DENSE_HITS`` or more): walking the list finds a page within the sample, and
+    the count is that density times the planner's size of the list ("about ...", with
+    ``estimate_index``), else at least the matches seen; nothing more is read. Sparse: the
+    bounded count of ``matches``, which are then few enough to count through the search
+    index. A list shorter than the sample is counted exactly by the sample itself. One query.
+    """
+    options = walk.get_execution_options() if hasattr(walk, "get_execution_options") else {}
+    hit = case((condition, 1), else_=0).label("hit")
+    sample = walk.add_columns(hit).limit(SAMPLE_ROWS).subquery()
+    hits = func.coalesce(func.sum(sample.c.hit), 0)
+    limited = matches.order_by(None).limit(threshold + 1).subquery()
+    exact = select(func.count()).select_from(limited).scalar_subquery()
+    estimate: Any = literal(None)
+    if estimate_index and session.get_bind().dialect.name == "postgresql":
+        estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == estimate_index)
+        estimate = estimated.scalar_subquery()
+    # The exact count sits in the CASE branch a dense sample does not take: never read then.
+    stmt = select(hits, func.count(), case((hits >= DENSE_HITS, -1), else_=exact), estimate)
+    found, walked, counted, size = session.execute(
+        stmt.select_from(sample).execution_options(**options)
+    ).one()
+    if walked < SAMPLE_ROWS:
+        return ListCount(int(found))  # the sample was the whole list
+    if counted >= 0:
+        return _shown(counted, None, threshold)
+    if size is not None and size > 0:
+        return ListCount(max(_three_figures(found / walked * size), int(found)), ABOUT)
+    return ListCount(int(found), AT_LEAST)

@@ -26,13 +26,25 @@ def encode_cursor(sort: str, value: Any, row_id: Any) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode_cursor(raw: str, *, sort: str) -> tuple[Any, str]:
-    """The (sort value as JSON, id as text) a cursor holds; CursorError if it is not ours."""
+def named_sort(raw: str) -> str:
+    """The sort a cursor names, unchecked; CursorError if it is not a cursor at all."""
+    return str(_payload(raw)[0])
+
+
+def _payload(raw: str) -> list[Any]:
     try:
         padded = raw + "=" * (-len(raw) % 4)
-        named, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError, binascii.Error):
         raise CursorError("cursor: not a cursor this API handed out") from None
+    if not isinstance(payload, list) or len(payload) != 3:
+        raise CursorError("cursor: not a cursor this API handed out")
+    return payload
+
+
+def decode_cursor(raw: str, *, sort: str) -> tuple[Any, str]:
+    """The (sort value as JSON, id as text) a cursor holds; CursorError if it is not ours."""
+    named, value, row_id = _payload(raw)
     if named != sort:
         raise CursorError(f"cursor: it follows sort {str(named)[:40]!r}, not {sort!r}")
     return value, str(row_id)

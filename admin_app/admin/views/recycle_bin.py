@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from werkzeug.wrappers import Response
 
 from admin_app.admin.access import AccessMixin, requires
-from admin_app.admin.parsing import MAX_PAGE, parse_int
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
-from admin_app.models.reports import count_delete_batches, recent_delete_batches
+from admin_app.models.batches import count_batches, newest_batches
+from admin_app.models.keyset import CursorError, decode_cursor, encode_cursor
 from admin_app.trash import (
     RestoreBlocked,
     batch_records,
@@ -27,6 +27,7 @@ from admin_app.trash import (
 )
 
 PAGE_SIZE = 50
+CURSOR = "batches"  # what a recycle bin cursor follows: newest deleted first
 GONE = "that batch is no longer in the trash (someone restored or purged it already)"
 
 
@@ -38,19 +39,38 @@ def parse_batch_ids(values: list[str]) -> list[uuid.UUID]:
         abort(400, description="malformed batch id")
 
 
+def _before(raw: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The batch an "Older" link continues after; a link we did not make shows the newest."""
+    if not raw:
+        return None
+    try:
+        at, batch_id = decode_cursor(raw, sort=CURSOR)
+        return datetime.fromisoformat(str(at)), uuid.UUID(batch_id)
+    except (CursorError, ValueError):
+        flash(
+            "That page link is not one the recycle bin made; showing the newest batches.", "error"
+        )
+        return None
+
+
 class RecycleBinView(AccessMixin, BaseView):
     """Viewers look; editors restore; admins purge."""
 
     @expose("/")
     @requires(Role.VIEWER)
     def index(self) -> str:
-        page = parse_int(request.args.get("page"), low=1, high=MAX_PAGE) or 1
+        """The newest batches; "Older" continues after the last one shown (keyset, no OFFSET)."""
         models = list(DOMAIN_MODELS)
-        offset = (page - 1) * PAGE_SIZE
-        batches = recent_delete_batches(db.session, models, limit=PAGE_SIZE, offset=offset)
-        total = count_delete_batches(db.session, models)
+        before = _before(request.args.get("before"))
+        shown = newest_batches(db.session, models, limit=PAGE_SIZE, before=before)
+        threshold = settings_of(current_app)["lists"]["count_threshold"]
+        last = shown.batches[-1] if shown.batches else None
         return self.render(
-            "admin/trash/index.html", batches=batches, page=page, total=total, page_size=PAGE_SIZE
+            "admin/trash/index.html",
+            batches=shown.batches,
+            total=count_batches(db.session, models, threshold=threshold),
+            newer=before is not None,
+            older=encode_cursor(CURSOR, last.deleted_at, last.id) if shown.more and last else None,
         )
 
     @expose("/batch/<batch_id>/")

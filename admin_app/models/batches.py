@@ -1,0 +1,154 @@
+"""The recycle bin's pages at any size: the newest delete batches, older ones by keyset.
+
+A batch's time is the newest ``deleted_at`` among its rows. Walking every model's trashed
+rows newest first (``ix_<table>_trashed``) meets each batch first at that time, so the
+newest batches are among the first rows walked: a page reads a few hundred index entries,
+then its batches' rows by ``delete_batch``, however many batches the trash holds. Older
+pages continue after the last batch shown (its time and id), never by OFFSET.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, column, func, literal, null, select, table, union_all
+
+from admin_app.models.estimates import ListCount, bounded_distinct_count
+from admin_app.models.naming import label_column
+from admin_app.models.operators import Operator
+from admin_app.models.query import AnySession
+from admin_app.models.reports import DeleteBatch
+from admin_app.soft_delete import with_deleted
+
+ROWS_PER_BATCH = 4  # rows walked per batch wanted, at first; doubled while batches share rows
+_PG_STATS = table(
+    "pg_stats", column("tablename"), column("attname"), column("n_distinct"), column("null_frac")
+)
+_PG_CLASS = table("pg_class", column("relname"), column("reltuples"))
+
+
+@dataclass(frozen=True)
+class BatchPage:
+    batches: list[DeleteBatch]
+    more: bool  # older batches exist past this page
+
+
+def newest_batches(
+    session: AnySession,
+    models: list[Any],
+    *,
+    limit: int,
+    before: tuple[datetime, uuid.UUID] | None = None,
+) -> BatchPage:
+    """The ``limit`` newest batches (older than ``before``, a batch's time and id), newest
+    first. ``models`` come in dependency order (owners first): a batch's first is its root."""
+    walk = limit * ROWS_PER_BATCH + 1
+    while True:
+        rows = _walk(session, models, limit=walk, before=before)
+        seen = list(dict.fromkeys(batch for batch, _ in rows))
+        found = [b for b in _describe(session, models, seen) if _older(b, before)]
+        exhausted = len(rows) < walk
+        if len(found) > limit or exhausted:
+            return BatchPage(found[:limit], more=len(found) > limit)
+        walk *= 2
+
+
+def _older(batch: DeleteBatch, before: tuple[datetime, uuid.UUID] | None) -> bool:
+    if before is None:
+        return True
+    at, batch_id = before
+    return (batch.deleted_at, str(batch.id)) < (at, str(batch_id))
+
+
+def _walk(
+    session: AnySession, models: list[Any], *, limit: int, before: Any
+) -> Sequence[tuple[uuid.UUID, datetime]]:
+    """The newest ``limit`` trashed rows of all models (at or before ``before``'s time)."""
+    parts = []
+    for model in models:
+        part = select(model.delete_batch.label("batch"), model.deleted_at.label("at")).where(
+            model.deleted_at.is_not(None)
+        )
+        if before is not None:
+            part = part.where(model.deleted_at <= before[0])
+        # Each part walks its own trashed-rows index and stops at ``limit``.
+        parts.append(part.order_by(model.deleted_at.desc(), model.id.desc()).limit(limit))
+    merged = union_all(*(p.subquery().select() for p in parts)).subquery()
+    stmt = select(merged.c.batch, merged.c.at).order_by(merged.c.at.desc()).limit(limit)
+    return [(row.batch, row.at) for row in session.execute(with_deleted(stmt))]
+
+
+def _describe(session: AnySession, models: list[Any], ids: list[uuid.UUID]) -> list[DeleteBatch]:
+    """What each batch holds, through every model's ``delete_batch`` index, newest first."""
+    if not ids:
+        return []
+    per_model = union_all(*(_batch_rows(model, ids) for model in models)).subquery()
+    stmt = select(per_model, Operator.username).outerjoin(
+        Operator, Operator.id == per_model.c.actor
+    )
+    rows = session.execute(with_deleted(stmt)).all()
+    order = {model.__name__: position for position, model in enumerate(models)}
+    batches: dict[uuid.UUID, DeleteBatch] = {}
+    for row in sorted(rows, key=lambda r: order[r.model]):
+        if row.batch not in batches:
+            # The root's row comes first; name it only when it is a single record.
+            label = row.label if row.records == 1 else None
+            batches[row.batch] = DeleteBatch(row.batch, row.at, row.username, label=label)
+        batch = batches[row.batch]
+        batch.counts[row.model] = batch.counts.get(row.model, 0) + row.records
+        batch.deleted_at = max(batch.deleted_at, row.at)
+    return sorted(batches.values(), key=lambda b: (b.deleted_at, str(b.id)), reverse=True)
+
+
+def _batch_rows(model: Any, ids: list[uuid.UUID]) -> Any:
+    name = label_column(model)
+    label = func.min(getattr(model, name)) if name else cast(null(), String)
+    return (
+        select(
+            model.delete_batch.label("batch"),
+            literal(model.__name__).label("model"),
+            func.max(model.deleted_at).label("at"),
+            model.deleted_by.label("actor"),
+            func.count().label("records"),
+            label.label("label"),
+        )
+        .where(model.delete_batch.in_(ids))
+        .group_by(model.delete_batch, model.deleted_by)
+    )
+
+
+def count_batches(session: AnySession, models: list[Any], *, threshold: int) -> ListCount:
+    """How many batches the trash holds: exact up to ``threshold``, else estimated or a floor.
+
+    On PostgreSQL the estimate is the planner's count of distinct ``delete_batch`` values of
+    the model holding most (a batch spans models, so a sum would count it more than once).
+    """
+    batches = union_all(
+        *(select(m.delete_batch.label("batch")).where(m.deleted_at.is_not(None)) for m in models)
+    ).subquery()
+    distinct = with_deleted(select(batches.c.batch).distinct())
+    is_pg = session.get_bind().dialect.name == "postgresql"
+    estimate = _pg_distinct_batches(models) if is_pg else None
+    return bounded_distinct_count(session, distinct, threshold=threshold, estimate=estimate)
+
+
+def _pg_distinct_batches(models: list[Any]) -> Any:
+    """SQL for the planner's distinct delete batches of the model that has most."""
+    per_model = []
+    for model in models:
+        name = model.__tablename__
+        rows = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == name).scalar_subquery()
+        stats = _PG_STATS.c
+        # n_distinct < 0 is a fraction of the table's rows; > 0 is the count itself.
+        distinct = func.greatest(stats.n_distinct, -stats.n_distinct * rows)
+        per_model.append(
+            select(distinct.label("n")).where(
+                stats.tablename == name, stats.attname == "delete_batch"
+            )
+        )
+    merged = union_all(*per_model).subquery()
+    return select(func.max(merged.c.n)).scalar_subquery()
