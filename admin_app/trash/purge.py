@@ -15,6 +15,7 @@ from admin_app.models import DOMAIN_MODELS, Action
 from admin_app.models.events import delete_associations
 from admin_app.models.query import AnySession
 from admin_app.soft_delete import only_deleted, with_deleted
+from admin_app.trash.restore_job import restoring_batches
 from admin_app.trash.service import owned_records
 
 # Children before parents, so a row is never removed from under a row we still address.
@@ -76,8 +77,11 @@ def _count_trashed(session: AnySession, model: Any, ids: list[uuid.UUID]) -> int
 def purgeable(session: AnySession, *, before: datetime) -> dict[Any, list[uuid.UUID]]:
     """Ids of rows trashed before ``before``, per model."""
     found = {}
+    restoring = restoring_batches(session)  # a running restore job finishes what it started
     for model in DOMAIN_MODELS:
         stmt = only_deleted(select(model.id), model).where(model.deleted_at < before)
+        if restoring:
+            stmt = stmt.where(model.delete_batch.not_in(restoring))
         rows = list(session.scalars(stmt))
         if rows:
             found[model] = rows
