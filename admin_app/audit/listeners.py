@@ -59,9 +59,12 @@ def _row(session: Session, action: str, obj: Any, changes: dict[str, Any]) -> di
 
 
 def _update_action(session: Session, changes: dict[str, list[Any]]) -> str:
+    override = session.info.get(ACTION_OVERRIDE)
+    if override == Action.REVERT:
+        return Action.REVERT  # an undo reads as one revert, its trashes and restores too
     if "deleted_at" in changes:
         return Action.SOFT_DELETE if changes["deleted_at"][0] is None else Action.RESTORE
-    return str(session.info.get(ACTION_OVERRIDE) or Action.UPDATE)
+    return str(override or Action.UPDATE)
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
