@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from admin_app.audit import ACTION_OVERRIDE
 from admin_app.models import DOMAIN_MODELS, Action
@@ -81,7 +81,9 @@ def purgeable(session: AnySession, *, before: datetime) -> dict[Any, list[uuid.U
     for model in DOMAIN_MODELS:
         stmt = only_deleted(select(model.id), model).where(model.deleted_at < before)
         if restoring:
-            stmt = stmt.where(model.delete_batch.not_in(restoring))
+            stmt = stmt.where(
+                or_(model.delete_batch.is_(None), model.delete_batch.not_in(restoring))
+            )
         rows = list(session.scalars(stmt))
         if rows:
             found[model] = rows

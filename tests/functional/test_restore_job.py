@@ -178,3 +178,21 @@ def test_viewers_may_not_run_restore_jobs(client, session, as_role, batch):
     assert step.status_code == 403
     assert len(_in_trash(session, Post)) == POSTS
     assert client.get("/admin/trash/job/not-a-uuid/").status_code in (403, 404)
+
+
+def test_retention_leaves_a_batch_being_restored_alone(session, batch):
+    from datetime import timedelta
+
+    from admin_app.columns import utc_now
+    from admin_app.trash import purge_older_than
+
+    restore_job.start_restore(session, [batch.id], operator_id=None)
+    session.commit()
+    other = PostFactory(title="Old news")
+    session.commit()
+    soft_delete(session, [other])
+    session.commit()
+    removed = purge_older_than(session, before=utc_now() + timedelta(days=1))
+    session.commit()
+    assert removed == {"posts": 1}  # only the batch nobody is restoring
+    assert len(_in_trash(session, Post)) == POSTS
