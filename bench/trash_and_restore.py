@@ -90,34 +90,49 @@ def _figures(seconds: list[float], wall: float, entries: int, **extra: Any) -> d
     }
 
 
-def trash_then_restore(client: Any, search: str) -> dict[str, Any]:
-    query = urlencode({"search": search}) if search else ""
-    url = f"/admin/post/bulk/?action=trash&{query}"
+def _trash(client: Any, search: str, resume: bool) -> tuple[dict[str, Any], BulkJob]:
+    running = db.session.scalars(
+        select(BulkJob).where(BulkJob.action == "trash", BulkJob.status == "running")
+    ).first()
     began = time.perf_counter()
     since = db.session.scalar(select(func.now()))
-    started = client.post(url, data={"confirm": "yes", "csrf_token": _token(client, url)})
-    seconds = _run_steps(client, started.headers["Location"])
-    trash = _figures(seconds, time.perf_counter() - began, _entries("soft_delete", since))
+    earlier = 0
+    if resume and running is not None:  # an earlier run was stopped: go on with its job
+        progress = f"/admin/post/bulk/{running.id}/?{running.criteria}"
+        earlier, since = running.done // 500, running.created_at
+    else:
+        query = urlencode({"search": search}) if search else ""
+        url = f"/admin/post/bulk/?action=trash&{query}"
+        answer = client.post(url, data={"confirm": "yes", "csrf_token": _token(client, url)})
+        progress = answer.headers["Location"]
+    seconds = _run_steps(client, progress)
+    db.session.rollback()
     job = db.session.scalars(select(BulkJob).order_by(BulkJob.created_at.desc())).first()
-    if job is None or job.batch_id is None:
+    if job is None or job.batch_id is None or job.finished_at is None:
         raise SystemExit("the trash job is missing")
-    trash["rows"] = job.done
+    wall = (job.finished_at - job.created_at).total_seconds() if earlier else None
+    figures = _figures(seconds, wall or time.perf_counter() - began, _entries("soft_delete", since))
+    figures.update(rows=job.done, chunks=earlier + len(seconds), median_of_last=len(seconds))
+    return figures, job
 
+
+def _restore(client: Any, batch_id: Any) -> dict[str, Any]:
     began = time.perf_counter()
     since = db.session.scalar(select(func.now()))
-    preview = f"/admin/trash/batch/{job.batch_id}/"
+    preview = f"/admin/trash/batch/{batch_id}/"
     token = _token(client, preview)
     preview_s = time.perf_counter() - began
     start_began = time.perf_counter()
     answer = client.post(
-        "/admin/trash/restore/", data={"batch": str(job.batch_id), "csrf_token": token}
+        "/admin/trash/restore/", data={"batch": str(batch_id), "csrf_token": token}
     )
     start_s = time.perf_counter() - start_began
     if "/admin/trash/job/" not in answer.headers.get("Location", ""):
         raise SystemExit("the restore did not start a job")
     seconds = _run_steps(client, answer.headers["Location"])
+    db.session.rollback()
     restored = db.session.scalars(select(BulkJob).order_by(BulkJob.created_at.desc())).first()
-    restore = _figures(
+    return _figures(
         seconds,
         time.perf_counter() - began,
         _entries("restore", since),
@@ -125,19 +140,21 @@ def trash_then_restore(client: Any, search: str) -> dict[str, Any]:
         preview_s=round(preview_s, 2),
         start_with_preflight_s=round(start_s, 2),
     )
-    return {"trash": trash, "restore": restore}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--search", default="", help="the list's search (default: every post)")
+    parser.add_argument("--resume", action="store_true", help="go on with a running trash job")
     args = parser.parse_args()
     app = create_app({"app": {"secret_key": "bench-secret-key", "env": "development"}})
     app.test_client_class = FreshContextClient
     with app.app_context():
         client = app.test_client()
         _sign_in(client)
-        print(json.dumps(trash_then_restore(client, args.search), indent=2))
+        trash, job = _trash(client, args.search, args.resume)
+        print(json.dumps({"trash": trash}, indent=2), flush=True)
+        print(json.dumps({"restore": _restore(client, job.batch_id)}, indent=2), flush=True)
 
 
 if __name__ == "__main__":

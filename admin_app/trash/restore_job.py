@@ -151,18 +151,20 @@ def _next_rows(
     for model in DOMAIN_MODELS:
         if len(found) >= limit:
             break
-        ids_stmt = (
-            select(model.id)
-            .where(model.delete_batch.in_(batch_ids), model.deleted_at.is_not(None))
-            .order_by(model.id)
-            .limit(limit - len(found))
+        in_batch = and_(model.delete_batch.in_(batch_ids), model.deleted_at.is_not(None))
+        # No ORDER BY: the batch index hands out its first rows at once, where sorting every
+        # remaining row of a 100,000-row batch by id cost a quarter of a second per chunk.
+        ids = list(
+            session.scalars(
+                with_deleted(select(model.id).where(in_batch)).limit(limit - len(found))
+            )
         )
-        if lock:
-            ids_stmt = ids_stmt.with_for_update()
-        ids = list(session.scalars(with_deleted(ids_stmt)))
+        if ids and lock:  # in id order, as every locker does, so two never deadlock
+            locking = select(model.id).where(model.id.in_(ids), in_batch).order_by(model.id)
+            ids = list(session.scalars(with_deleted(locking.with_for_update())))
         if ids:
-            stmt = with_deleted(select(model).where(model.id.in_(ids)).order_by(model.id))
-            found += session.scalars(stmt.execution_options(populate_existing=True)).unique()
+            rows = with_deleted(select(model).where(model.id.in_(ids)).order_by(model.id))
+            found += session.scalars(rows.execution_options(populate_existing=True)).unique()
     return found
 
 
