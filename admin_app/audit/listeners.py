@@ -133,13 +133,14 @@ def _audit_bulk(state: ORMExecuteState) -> Any:
             for row in before
         ]
     else:
-        rows = _bulk_update_rows(session, model, before)
+        action = state.execution_options.get(ACTION_OVERRIDE, Action.BULK_UPDATE)
+        rows = _bulk_update_rows(session, model, before, action)
     write(session, rows)
     return result
 
 
 def _bulk_update_rows(
-    session: Any, model: Any, before: list[dict[str, Any]]
+    session: Any, model: Any, before: list[dict[str, Any]], action: str
 ) -> list[dict[str, Any]]:
     after = {row["id"]: row for row in _read_rows(session, model, [r["id"] for r in before])}
     rows = []
@@ -150,7 +151,7 @@ def _bulk_update_rows(
             rows.append(
                 entry_row(
                     session,
-                    Action.BULK_UPDATE,
+                    action,
                     entity_type=entity_type(model),
                     entity_id=old["id"],
                     entity_repr=row_label(model, old),
