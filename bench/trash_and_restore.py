@@ -105,8 +105,8 @@ def _trash(client: Any, search: str, resume: bool) -> tuple[dict[str, Any], Bulk
         url = f"/admin/post/bulk/?action=trash&{query}"
         answer = client.post(url, data={"confirm": "yes", "csrf_token": _token(client, url)})
         progress = answer.headers["Location"]
+    db.session.remove()  # no transaction left idle while the steps run (the server ends those)
     seconds = _run_steps(client, progress)
-    db.session.rollback()
     job = db.session.scalars(select(BulkJob).order_by(BulkJob.created_at.desc())).first()
     if job is None or job.batch_id is None or job.finished_at is None:
         raise SystemExit("the trash job is missing")
@@ -119,6 +119,7 @@ def _trash(client: Any, search: str, resume: bool) -> tuple[dict[str, Any], Bulk
 def _restore(client: Any, batch_id: Any) -> dict[str, Any]:
     began = time.perf_counter()
     since = db.session.scalar(select(func.now()))
+    db.session.remove()
     preview = f"/admin/trash/batch/{batch_id}/"
     token = _token(client, preview)
     preview_s = time.perf_counter() - began
@@ -129,8 +130,8 @@ def _restore(client: Any, batch_id: Any) -> dict[str, Any]:
     start_s = time.perf_counter() - start_began
     if "/admin/trash/job/" not in answer.headers.get("Location", ""):
         raise SystemExit("the restore did not start a job")
+    db.session.remove()
     seconds = _run_steps(client, answer.headers["Location"])
-    db.session.rollback()
     restored = db.session.scalars(select(BulkJob).order_by(BulkJob.created_at.desc())).first()
     return _figures(
         seconds,
@@ -146,14 +147,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--search", default="", help="the list's search (default: every post)")
     parser.add_argument("--resume", action="store_true", help="go on with a running trash job")
+    parser.add_argument("--restore-only", action="store_true", help="restore the last trash job")
     args = parser.parse_args()
     app = create_app({"app": {"secret_key": "bench-secret-key", "env": "development"}})
     app.test_client_class = FreshContextClient
     with app.app_context():
         client = app.test_client()
         _sign_in(client)
-        trash, job = _trash(client, args.search, args.resume)
-        print(json.dumps({"trash": trash}, indent=2), flush=True)
+        if args.restore_only:
+            job = db.session.scalars(
+                select(BulkJob).where(BulkJob.action == "trash").order_by(BulkJob.created_at.desc())
+            ).first()
+            if job is None:
+                raise SystemExit("no trash job to restore")
+        else:
+            trash, job = _trash(client, args.search, args.resume)
+            print(json.dumps({"trash": trash}, indent=2), flush=True)
         print(json.dumps({"restore": _restore(client, job.batch_id)}, indent=2), flush=True)
 
 

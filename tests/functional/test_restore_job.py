@@ -196,3 +196,22 @@ def test_retention_leaves_a_batch_being_restored_alone(session, batch):
     session.commit()
     assert removed == {"posts": 1}  # only the batch nobody is restoring
     assert len(_in_trash(session, Post)) == POSTS
+
+
+def test_the_pre_flight_finds_parents_still_in_the_trash(client, session, as_role, monkeypatch):
+    monkeypatch.setattr(restore_job, "BIG_BATCH", 5)
+    posts = [PostFactory(title=f"Numbat {n}") for n in range(POSTS)]
+    comments = [CommentFactory(post=post) for post in posts]
+    session.commit()
+    replies = soft_delete(session, comments)  # the comments first, in a batch of their own
+    session.commit()
+    soft_delete(session, posts)
+    session.commit()
+    as_role(Role.EDITOR)
+    page = client.get(f"/admin/trash/batch/{replies.id}/").get_data(as_text=True)
+    assert 'id="restore-as-job"' in page
+    assert "which is still in the trash" in page
+    refused = _ask_restore(client, replies.id)
+    assert "/admin/trash/job/" not in refused.headers["Location"]
+    assert len(_in_trash(session, Comment)) == POSTS
+    assert session.scalars(select(BulkJob)).all() == []
