@@ -1,4 +1,5 @@
-"""'All N matching': trash, restore or purge every row of a filtered list, in chunks.
+"""'All N matching': trash, restore or purge every row of a filtered list, in chunks; and
+the recycle bin's restore of a big batch, as a job of the same kind.
 
 The confirm page is the dry run: it counts the matches and changes nothing. The progress
 page then asks for one chunk at a time (static/js/bulk.js); each chunk is one transaction
@@ -11,16 +12,28 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import abort, flash, jsonify, redirect, request
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from werkzeug.wrappers import Response
 
 from admin_app.admin.access import requires
+from admin_app.admin.parsing import parse_uuid
 from admin_app.auth.roles import current_operator, has_role
 from admin_app.extensions import db
 from admin_app.models import BulkJob, Role
 from admin_app.models.naming import entity_type
+from admin_app.trash import RestoreBlocked
 from admin_app.trash.bulk import CHUNK, BulkError, apply_chunk, fail, start_job
+from admin_app.trash.restore_job import (
+    JOB_KIND,
+    RestoreJobError,
+    is_big,
+    job_batches,
+    restore_chunk,
+    running_restore,
+    start_restore,
+)
+from admin_app.trash.restore_job import fail as fail_restore
 
 LABELS = {"trash": "Move to trash", "restore": "Restore", "purge": "Purge permanently"}
 ROLES = {"trash": Role.EDITOR, "restore": Role.EDITOR, "purge": Role.ADMIN}
@@ -143,3 +156,66 @@ class BulkBehaviour:
             fail(db.session, job.id, str(exc))
             db.session.commit()
             db.session.refresh(job)
+
+
+class RestoreJobPages:
+    """Mixed into the recycle bin: a big batch restores as a job, with its progress page."""
+
+    render: Any
+
+    def restore_as_job(self, batch_ids: list[uuid.UUID], with_parents: bool) -> Response | None:
+        """Start (or find) the batch's restore job; None when the batch is small enough."""
+        if running_restore(db.session, batch_ids) is None and not is_big(db.session, batch_ids):
+            return None
+        operator = current_operator()
+        try:
+            job, new = start_restore(
+                db.session,
+                batch_ids,
+                with_parents=with_parents,
+                operator_id=operator.id if operator else None,
+            )
+            db.session.commit()
+        except RestoreBlocked as blocked:
+            db.session.rollback()
+            for problem in blocked.plan.problems:
+                flash(f"Nothing was restored: {problem.message}.", "error")
+            return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
+        if not new:
+            flash("A restore of this batch is already running: nothing new was started.", "info")
+        return redirect(url_for(".restore_job", job_id=job.id))
+
+    def _restore_job(self, job_id: str) -> BulkJob:
+        key = parse_uuid(job_id)
+        job = None if key is None else db.session.get(BulkJob, key)
+        if job is None or job.entity_type != JOB_KIND:
+            abort(404)
+        return job
+
+    @expose("/job/<job_id>/")
+    @requires(Role.EDITOR)
+    def restore_job(self, job_id: str) -> str:
+        job = self._restore_job(job_id)
+        return str(
+            self.render(
+                "admin/trash/restore_job.html",
+                job=job,
+                batches=[str(b) for b in job_batches(job)],
+                step_url=url_for(".restore_job_step", job_id=job.id),
+            )
+        )
+
+    @expose("/job/<job_id>/step/", methods=["POST"])
+    @requires(Role.EDITOR)
+    def restore_job_step(self, job_id: str) -> Response:
+        job = self._restore_job(job_id)
+        try:
+            job = restore_chunk(db.session, job.id)
+            db.session.commit()
+        except RestoreJobError as exc:
+            db.session.rollback()
+            job = fail_restore(db.session, job.id, str(exc)) or job
+            db.session.commit()
+        return jsonify(
+            status=job.status, done=job.done, total=job.total, percent=job.percent, error=job.error
+        )

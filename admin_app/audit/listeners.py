@@ -59,9 +59,12 @@ def _row(session: Session, action: str, obj: Any, changes: dict[str, Any]) -> di
 
 
 def _update_action(session: Session, changes: dict[str, list[Any]]) -> str:
+    override = session.info.get(ACTION_OVERRIDE)
+    if override == Action.REVERT:
+        return Action.REVERT  # an undo reads as one revert, its trashes and restores too
     if "deleted_at" in changes:
         return Action.SOFT_DELETE if changes["deleted_at"][0] is None else Action.RESTORE
-    return str(session.info.get(ACTION_OVERRIDE) or Action.UPDATE)
+    return str(override or Action.UPDATE)
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:
@@ -130,13 +133,14 @@ def _audit_bulk(state: ORMExecuteState) -> Any:
             for row in before
         ]
     else:
-        rows = _bulk_update_rows(session, model, before)
+        action = state.execution_options.get(ACTION_OVERRIDE, Action.BULK_UPDATE)
+        rows = _bulk_update_rows(session, model, before, action)
     write(session, rows)
     return result
 
 
 def _bulk_update_rows(
-    session: Any, model: Any, before: list[dict[str, Any]]
+    session: Any, model: Any, before: list[dict[str, Any]], action: str
 ) -> list[dict[str, Any]]:
     after = {row["id"]: row for row in _read_rows(session, model, [r["id"] for r in before])}
     rows = []
@@ -147,7 +151,7 @@ def _bulk_update_rows(
             rows.append(
                 entry_row(
                     session,
-                    Action.BULK_UPDATE,
+                    action,
                     entity_type=entity_type(model),
                     entity_id=old["id"],
                     entity_repr=row_label(model, old),

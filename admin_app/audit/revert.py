@@ -17,6 +17,8 @@ from admin_app.models.naming import entity_type
 from admin_app.soft_delete import get_with_deleted
 
 REVERTIBLE = {Action.UPDATE, Action.REVERT, Action.BULK_UPDATE}
+# The entity type of the entry an undo writes about the transaction it takes back.
+UNDO_ENTITY = "transaction"
 MODELS = {entity_type(model): model for model in AUDITED}
 
 
@@ -38,6 +40,10 @@ def plan_revert(session: Any, entry: AuditEntry) -> RevertPlan:
     """Say what reverting ``entry`` would set, and which fields changed since; raise if it can't."""
     if entry.action not in REVERTIBLE:
         raise RevertError(f"a {entry.action} entry cannot be reverted")
+    if entry.entity_type == UNDO_ENTITY:
+        raise RevertError("it records an undo: undo its transaction instead")
+    if "deleted_at" in entry.changes:  # part of an undo that trashed or restored the record
+        raise RevertError("it moved the record to or from the trash: undo its transaction")
     model = MODELS.get(entry.entity_type)
     record = load_record(session, model, entry.entity_id) if model else None
     if record is None:

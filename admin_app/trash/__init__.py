@@ -10,11 +10,21 @@ from admin_app.trash.restore import (
     plan_restore,
     restore,
 )
+from admin_app.trash.restore_job import (
+    BIG_BATCH,
+    RestoreJobError,
+    preflight,
+    restore_chunk,
+    running_restore,
+    start_restore,
+)
 from admin_app.trash.service import TrashBatch, owned_records, preview_cascade, soft_delete
 
 __all__ = [
+    "BIG_BATCH",
     "Problem",
     "RestoreBlocked",
+    "RestoreJobError",
     "RestorePlan",
     "TrashBatch",
     "batch_records",
@@ -22,10 +32,14 @@ __all__ = [
     "lock_rows",
     "owned_records",
     "plan_restore",
+    "preflight",
     "preview_cascade",
     "purge",
     "purge_older_than",
     "purgeable",
     "restore",
+    "restore_chunk",
+    "running_restore",
     "soft_delete",
+    "start_restore",
 ]

@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from admin_app.audit import ACTION_OVERRIDE
 from admin_app.models import DOMAIN_MODELS, Action
 from admin_app.models.events import delete_associations
 from admin_app.models.query import AnySession
 from admin_app.soft_delete import only_deleted, with_deleted
+from admin_app.trash.restore_job import restoring_batches
 from admin_app.trash.service import owned_records
 
 # Children before parents, so a row is never removed from under a row we still address.
@@ -76,8 +77,13 @@ def _count_trashed(session: AnySession, model: Any, ids: list[uuid.UUID]) -> int
 def purgeable(session: AnySession, *, before: datetime) -> dict[Any, list[uuid.UUID]]:
     """Ids of rows trashed before ``before``, per model."""
     found = {}
+    restoring = restoring_batches(session)  # a running restore job finishes what it started
     for model in DOMAIN_MODELS:
         stmt = only_deleted(select(model.id), model).where(model.deleted_at < before)
+        if restoring:
+            stmt = stmt.where(
+                or_(model.delete_batch.is_(None), model.delete_batch.not_in(restoring))
+            )
         rows = list(session.scalars(stmt))
         if rows:
             found[model] = rows

@@ -15,7 +15,7 @@ from admin_app.models import DOMAIN_MODELS
 from admin_app.models.constraints import live_unique_columns
 from admin_app.models.naming import entity_type
 from admin_app.models.query import AnySession
-from admin_app.soft_delete import get_with_deleted, with_deleted
+from admin_app.soft_delete import with_deleted
 from admin_app.trash.locking import lock_batches
 
 
@@ -45,9 +45,17 @@ class RestorePlan:
     batch_ids: list[uuid.UUID]
     records: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Counted by the database when ``records`` lists only the first rows (a big batch).
+    sizes: Counter[str] | None = None
 
     def counts(self) -> Counter[str]:
+        if self.sizes is not None:
+            return self.sizes
         return Counter(type(r).__tablename__ for r in self.records)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts().values())
 
     @property
     def parent_batches(self) -> set[uuid.UUID]:
@@ -84,7 +92,7 @@ def plan_restore(
     plan = RestorePlan(batch_ids=list(dict.fromkeys(batch_ids)))
     while True:
         plan.records = batch_records(session, plan.batch_ids)
-        plan.problems = _trashed_parents(session, plan) + _unique_clashes(session, plan.records)
+        plan.problems = trashed_parents(session, plan) + unique_clashes(session, plan.records)
         missing = plan.parent_batches - set(plan.batch_ids)
         if not (with_parents and missing):
             return plan
@@ -115,29 +123,41 @@ def restore(
     return plan
 
 
-def _required_parents(record: Any) -> Iterable[tuple[Any, Any]]:
-    """(relationship, parent id) for each non-nullable many-to-one of a soft-deletable model."""
-    for rel in inspect(type(record)).relationships:
+def required_parents(model: Any) -> Iterable[Any]:
+    """Each non-nullable many-to-one of ``model`` to a soft-deletable model."""
+    for rel in inspect(model).relationships:
         if rel.direction is not RelationshipDirection.MANYTOONE:
             continue
         columns = list(rel.local_columns)
         if any(col.nullable for col in columns) or "deleted_at" not in rel.mapper.columns:
             continue
-        yield rel, getattr(record, columns[0].key)
+        yield rel
 
 
-def _trashed_parents(session: AnySession, plan: RestorePlan) -> list[Problem]:
+def trashed_parents(session: AnySession, plan: RestorePlan) -> list[Problem]:
+    """Parents in the trash outside the plan's batches: one query per model and relationship."""
     batches = set(plan.batch_ids)
-    problems = []
+    by_model: dict[Any, list[Any]] = {}
     for record in plan.records:
-        for rel, parent_id in _required_parents(record):
-            parent = get_with_deleted(session, rel.mapper.class_, parent_id)
-            if parent is not None and parent.deleted_at and parent.delete_batch not in batches:
-                problems.append(Problem("parent", record, parent))
+        by_model.setdefault(type(record), []).append(record)
+    problems = []
+    for model, group in by_model.items():
+        for rel in required_parents(model):
+            key = next(iter(rel.local_columns)).key
+            parents = _trashed_by_id(session, rel.mapper.class_, {getattr(r, key) for r in group})
+            for record in group:
+                parent = parents.get(getattr(record, key))
+                if parent is not None and parent.delete_batch not in batches:
+                    problems.append(Problem("parent", record, parent))
     return problems
 
 
-def _unique_clashes(session: AnySession, records: list[Any]) -> list[Problem]:
+def _trashed_by_id(session: AnySession, model: Any, ids: set[Any]) -> dict[Any, Any]:
+    stmt = with_deleted(select(model).where(model.id.in_(ids), model.deleted_at.is_not(None)))
+    return {row.id: row for row in session.scalars(stmt).unique()}
+
+
+def unique_clashes(session: AnySession, records: list[Any]) -> list[Problem]:
     """Values taken by live rows (or twice within the restore), one query per model and index."""
     problems: list[Problem] = []
     by_model: dict[Any, list[Any]] = {}

@@ -10,11 +10,16 @@
     bar.style.width = job.percent + "%";
     bar.textContent = job.percent + " %";
     bar.setAttribute("aria-valuenow", String(job.percent));
-    panel.querySelector("#bulk-done").textContent = job.done;
-    panel.querySelector("#bulk-total").textContent = job.total;
+    panel.querySelector("#bulk-done").textContent = job.done.toLocaleString("en");
+    panel.querySelector("#bulk-total").textContent = job.total.toLocaleString("en");
     panel.querySelector("#bulk-status").textContent = words[job.status];
     panel.querySelector("#bulk-error").textContent = job.error || "";  // text, never HTML
     panel.dataset.status = job.status;
+    const rest = panel.querySelector("#bulk-rest");  // a restore job: what is still in the trash
+    if (rest && typeof job.total === "number") rest.textContent = (job.total - job.done).toLocaleString("en");
+    panel.querySelectorAll("[data-when]").forEach(function (part) {
+      part.hidden = part.dataset.when !== job.status;
+    });
   }
   async function step() {
     const response = await fetch(panel.dataset.stepUrl, {

@@ -68,14 +68,63 @@ def test_undo_with_a_later_edit_shows_the_conflict_then_applies(
     assert _state(session, Comment, comment.id) == "trashed"
     assert _state(session, Task, task.id) == "live"
 
+    _assert_reads_as_one_revert(client, audit_log.entries(after=before), tx, comment)
+
+
+def _assert_reads_as_one_revert(client: Any, since: list[Any], tx: str, comment: Any) -> None:
     content = {"post", "comment", "task"}
-    undo_entries = [e for e in audit_log.entries(after=before) if e.entity_type in content]
-    assert len({e.transaction_id for e in undo_entries}) == 1  # one transaction
-    assert {(e.entity_type, e.action) for e in undo_entries} == {
-        ("post", "revert"),
-        ("comment", "soft_delete"),
-        ("task", "restore"),
-    }
+    (undo_tx,) = {e.transaction_id for e in since if e.entity_type in content}  # one transaction
+    entries = [e for e in since if e.transaction_id == undo_tx]
+    assert {e.action for e in entries} == {"revert"}  # the trash moves too
+    assert sorted(e.entity_type for e in entries) == ["comment", "post", "task", "transaction"]
+    (about,) = [e for e in entries if e.entity_type == "transaction"]
+    assert about.changes == {"reverts_transaction": [None, tx]}
+    (trashed,) = [e for e in entries if e.entity_type == "comment"]
+    assert trashed.changes["deleted_at"][0] is None
+    assert trashed.changes["delete_batch"][1] == str(comment.delete_batch)
+    (restored,) = [e for e in entries if e.entity_type == "task"]
+    assert restored.changes["deleted_at"][1] is None
+    # The page of the undo's transaction: every row a revert, one naming the undone transaction.
+    page = client.get(f"/admin/audit/transaction/{undo_tx}/").get_data(as_text=True)
+    assert page.count('<span class="badge badge-secondary">revert</span>') == len(entries)
+    assert f"undo of transaction …{tx[-8:]}" in page
+
+
+def test_what_an_undo_trashed_is_in_the_recycle_bin_and_restores(
+    client, session, as_role, audit_log, busy_transaction
+):
+    comment = busy_transaction["comment"]
+    tx = _transaction_of(audit_log, "comment", "create")
+    as_role(Role.EDITOR)
+    url = f"/admin/audit/transaction/{tx}/undo/"
+    client.post(url, data={"csrf_token": csrf_token(client, url), "overwrite": "yes"})
+    session.rollback()
+    batch = get_with_deleted(session, Comment, comment.id).delete_batch
+    assert batch is not None
+    assert str(batch) in client.get("/admin/trash/").get_data(as_text=True)
+    data = {"batch": str(batch), "csrf_token": csrf_token(client, "/admin/trash/")}
+    restored = client.post("/admin/trash/restore/", data=data, follow_redirects=True)
+    assert "Restored 1 record(s)." in restored.get_data(as_text=True)
+    assert _state(session, Comment, comment.id) == "live"
+
+
+def test_an_undo_can_itself_be_undone(client, session, as_role, audit_log, busy_transaction):
+    post, comment, task = (busy_transaction[k] for k in ("post", "comment", "task"))
+    tx = _transaction_of(audit_log, "comment", "create")
+    as_role(Role.EDITOR)
+    url = f"/admin/audit/transaction/{tx}/undo/"
+    client.post(url, data={"csrf_token": csrf_token(client, url)})
+    (about,) = audit_log.entries(entity_type="transaction")
+    again = f"/admin/audit/transaction/{about.transaction_id}/undo/"
+    page = client.get(again).get_data(as_text=True)
+    assert 'id="undo-problems"' not in page
+    assert "restore from the trash" in page
+    assert "move to the trash" in page
+    client.post(again, data={"csrf_token": csrf_token(client, again)})
+    session.rollback()
+    assert session.get(Post, post.id).title == "New title"
+    assert _state(session, Comment, comment.id) == "live"
+    assert _state(session, Task, task.id) == "trashed"
 
 
 def test_a_transaction_with_a_purge_cannot_be_undone(client, session, as_role, audit_log):

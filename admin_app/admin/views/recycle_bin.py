@@ -10,6 +10,7 @@ from flask_admin import BaseView, expose
 from werkzeug.wrappers import Response
 
 from admin_app.admin.access import AccessMixin, requires
+from admin_app.admin.bulk import RestoreJobPages
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.extensions import db
@@ -20,11 +21,12 @@ from admin_app.trash import (
     RestoreBlocked,
     batch_records,
     lock_batches,
-    plan_restore,
     purge,
     purge_older_than,
     restore,
+    running_restore,
 )
+from admin_app.trash.restore_job import preview
 
 PAGE_SIZE = 50
 CURSOR = "batches"  # what a recycle bin cursor follows: newest deleted first
@@ -53,7 +55,7 @@ def _before(raw: str | None) -> tuple[datetime, uuid.UUID] | None:
         return None
 
 
-class RecycleBinView(AccessMixin, BaseView):
+class RecycleBinView(RestoreJobPages, AccessMixin, BaseView):
     """Viewers look; editors restore; admins purge."""
 
     @expose("/")
@@ -85,7 +87,7 @@ class RecycleBinView(AccessMixin, BaseView):
 
     def _preview(self, batch_ids: list[uuid.UUID]) -> str:
         with_parents = request.args.get("with_parents") == "1"
-        plan = plan_restore(db.session, batch_ids, with_parents=with_parents)
+        plan = preview(db.session, batch_ids, with_parents=with_parents)  # big: the first rows
         if not plan.records:
             abort(404, description="nothing in the trash for that batch")
         return self.render("admin/trash/preview.html", plan=plan, with_parents=with_parents)
@@ -95,6 +97,8 @@ class RecycleBinView(AccessMixin, BaseView):
     def restore(self) -> Response:
         batch_ids = parse_batch_ids(request.form.getlist("batch"))
         with_parents = request.form.get("with_parents") == "1"
+        if (as_job := self.restore_as_job(batch_ids, with_parents)) is not None:
+            return as_job  # a big batch, or one whose restore job is running
         try:
             plan = restore(db.session, batch_ids, with_parents=with_parents)
             db.session.commit()
@@ -117,6 +121,10 @@ class RecycleBinView(AccessMixin, BaseView):
             flash("Tick the box to confirm that purging cannot be undone.", "error")
             return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
         lock_batches(db.session, batch_ids)  # a restore of the same batch waits, or we do
+        if (job := running_restore(db.session, batch_ids)) is not None:
+            db.session.rollback()
+            flash("Nothing was purged: a restore of that batch is running.", "error")
+            return redirect(url_for(".restore_job", job_id=job.id))
         records = batch_records(db.session, batch_ids)
         if not records:
             db.session.rollback()
