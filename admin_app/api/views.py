@@ -9,8 +9,9 @@ from flask import current_app, jsonify, request
 from sqlalchemy import inspect, select
 from werkzeug.wrappers import Response
 
+from admin_app.api.access import api_role
 from admin_app.api.paging import ApiSort, cursor_after, cursor_page, next_url
-from admin_app.auth.roles import role_required
+from admin_app.api.problems import ApiProblem
 from admin_app.columns import to_json
 from admin_app.config import settings_of
 from admin_app.extensions import db
@@ -142,11 +143,11 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
     return page | {"links": {"next": next_url(following)}}
 
 
-@role_required(Role.VIEWER)
+@api_role(Role.VIEWER)
 def list_records(model_name: str) -> tuple[Response, int] | Response:
     model = MODELS.get(model_name)
     if model is None:
-        return jsonify(error=f"no such model {model_name!r}; try one of {sorted(MODELS)}"), 404
+        raise ApiProblem(404, f"no such model {model_name!r}; try one of {sorted(MODELS)}")
     try:
         _refuse_nul_bytes()
         stmt = _filtered(model, select(model))
@@ -160,5 +161,5 @@ def list_records(model_name: str) -> tuple[Response, int] | Response:
             stmt = _sorted(model, stmt, sort)
         page = _page(model, stmt, sort)
     except (ParamError, PaginationError, CursorError) as exc:
-        return jsonify(error=str(exc)), 400
+        raise ApiProblem(400, str(exc)) from None
     return jsonify(page)
