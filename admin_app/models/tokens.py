@@ -12,7 +12,7 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, select
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, Select, String, Table, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.columns import UUID, UTCDateTime, utc_now
@@ -91,7 +91,7 @@ def get_by_secret(session: AnySession, secret: str) -> ApiToken | None:
     ).first()
 
 
-def select_tokens(operator_id: uuid.UUID) -> object:
+def select_tokens(operator_id: uuid.UUID) -> Select[ApiToken]:
     return (
         select(ApiToken)
         .where(ApiToken.operator_id == operator_id)
