@@ -59,11 +59,13 @@ def test_cli_refusals_are_one_line(app):
         assert len(result.output.strip().splitlines()) == 1, result.output
 
 
-def test_a_bearer_request_sets_no_cookie_and_records_its_use(client, session):
+def test_a_bearer_request_sets_no_cookie_and_records_its_use(client, session, audit_log):
     api = token_for(client, Role.VIEWER)
+    seen = audit_log.seen()
     response = api.get("users")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+    assert audit_log.entries(after=seen) == []  # a read, and its bookkeeping, audit nothing
     session.rollback()
     assert session.scalars(select(ApiToken)).one().last_used_at is not None
 
