@@ -129,10 +129,9 @@ def _estimate_index(model: Any) -> str | None:
 
 def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
     settings = settings_of(current_app)
-    size = min(
-        parse_positive("per_page", request.args.get("per_page"), settings["app"]["api_per_page"]),
-        settings["app"]["api_max_per_page"],
-    )
+    size = parse_positive("per_page", request.args.get("per_page"), settings["app"]["api_per_page"])
+    if size > settings["app"]["api_max_per_page"]:
+        raise ParamError(f"per_page: at most {settings['app']['api_max_per_page']}")
     if "cursor" in request.args:
         if sort is None:
             raise ParamError("cursor: keyset pages follow a sort; not available with q")
@@ -163,6 +162,8 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
         max_offset_rows=settings["lists"]["max_offset_rows"],
         estimate_index=_estimate_index(model),
     )
+    if not page["items"] and page["page"] > 1 and page["total_is_exact"]:
+        raise ApiProblem(404, f"no page {page['page']}: the list has {page['pages']} page(s)")
     following = cursor_after(found, sort) if page["next"] else None
     return page | {"links": {"next": next_url(following)}}
 

@@ -3,6 +3,7 @@ purge; every refusal a problem document with each field's error, and nothing cha
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
@@ -233,3 +234,23 @@ def test_a_read_only_token_of_an_admin_only_reads(client, session):
     assert reader.get("tags").status_code == 200
     body = problem(reader.post("tags", {"name": "x"}), 403)
     assert "read-only" in body["detail"]
+
+
+def test_two_scripts_at_once_with_one_etag_exactly_one_wins(app, client, editor, session):
+    made = _new_user(editor).get_json()
+    start, answers = threading.Barrier(2), []
+
+    def script(name: str) -> None:
+        start.wait()
+        answers.append(editor.patch(f"users/{made['id']}", {"first_name": name}, '"1"'))
+
+    threads = [threading.Thread(target=script, args=(name,)) for name in ("One", "Two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 412]
+    winner = next(a for a in answers if a.status_code == 200).get_json()["first_name"]
+    session.rollback()
+    user = session.get(User, uuid.UUID(made["id"]))
+    assert (user.first_name, user.version) == (winner, 2)
