@@ -63,7 +63,11 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "signin_lock_seconds": (int, 30),
         "signin_lock_max_seconds": (int, 900),
     },
-    "lists": {"count_threshold": (int, 10_000), "max_offset_rows": (int, 10_000)},
+    "lists": {
+        "count_threshold": (int, 10_000),
+        "max_offset_rows": (int, 10_000),
+        "export_max_rows": (int, 0),
+    },
     "trash": {"purge_after_days": (int, 30)},
     "audit": {"retention_days": (int, 365)},
 }

@@ -24,8 +24,16 @@ SEEN = "seen_version"
 RACED = "Not saved: someone saved this record at the same moment. Reload it and try again."
 
 
-def changes_since(model: Any, seen: int) -> list[AuditEntry]:
-    """The audit entries of the writes that moved ``model`` past version ``seen``, oldest first."""
+# How far back to look for the entries that moved a version when only some fields count.
+_SCAN = 100
+
+
+def changes_since(model: Any, seen: int, fields: tuple[str, ...] | None = None) -> list[AuditEntry]:
+    """The audit entries of the writes that moved ``model`` past version ``seen``, oldest first.
+
+    ``fields``: only these move the version (operators), so entries touching none are skipped.
+    """
+    wanted = max(model.version - seen, 1)
     stmt = (
         select(AuditEntry)
         .where(
@@ -33,15 +41,18 @@ def changes_since(model: Any, seen: int) -> list[AuditEntry]:
             AuditEntry.entity_id == str(model.id),
         )
         .order_by(AuditEntry.id.desc())
-        .limit(max(model.version - seen, 1))
+        .limit(wanted if fields is None else _SCAN)
     )
-    return list(reversed(db.session.scalars(stmt).all()))
+    entries = list(db.session.scalars(stmt).all())
+    if fields is not None:
+        entries = [entry for entry in entries if set(entry.changes) & set(fields)]
+    return list(reversed(entries[:wanted]))
 
 
-def stale_message(model: Any, seen: int) -> str:
+def stale_message(model: Any, seen: int, fields: tuple[str, ...] | None = None) -> str:
     done = [
         f"{entry.actor_name} ({entry.action.replace('_', ' ')}: {', '.join(sorted(entry.changes))})"
-        for entry in changes_since(model, seen)
+        for entry in changes_since(model, seen, fields)
     ]
     who = "; ".join(done) or "someone"
     return (
@@ -77,6 +88,9 @@ def stale_action_message(stale: list[Any], seen: Any) -> str:
 class VersionedEdits(ModelView):
     """Edit forms carry the version they were opened at; a stale save is refused."""
 
+    # The fields whose changes move the version; None: every change does (the ORM's counter).
+    versioned_fields: tuple[str, ...] | None = None
+
     def get_form(self) -> Any:
         form_class = super().get_form()
         form_class.seen_version = HiddenField()
@@ -93,7 +107,7 @@ class VersionedEdits(ModelView):
         field = getattr(form, SEEN, None)
         seen = parse_int(field.data) if field is not None else None
         if seen is not None and seen != model.version:
-            flash(stale_message(model, seen), "error")
+            flash(stale_message(model, seen, self.versioned_fields), "error")
             return False
         return bool(super().update_model(form, model))
 

@@ -15,14 +15,16 @@ from collections.abc import Callable, Generator, Iterator
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_admin._compat import csv_encode
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from admin_app.admin import loading
+from admin_app.admin.export_rows import CellColumn, cell_columns
 from admin_app.audit import record
+from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import Action
 from admin_app.models.naming import entity_type
@@ -126,12 +128,26 @@ def open_export_session() -> Session:
 
 
 class ExportBehaviour(ModelView):
-    export_max_rows = 10_000
+    # Rows one export may hold; None reads ``lists.export_max_rows`` (0: the whole list).
+    export_max_rows: int | None = None
     export_types = ["csv"]
     # Export writes raw values: HTML-escaping list formatters would put entities into cells.
     column_formatters_export: dict[str, Any] = {}
 
-    # Export: the list's columns, filters, search and sort; streamed and capped.
+    # Export: the list's columns, filters, search and sort; streamed, capped if configured.
+    def export_cap(self) -> int:
+        """The most rows one export holds; 0 for no cap."""
+        if self.export_max_rows is not None:
+            return self.export_max_rows
+        return int(settings_of(current_app)["lists"]["export_max_rows"])
+
+    def export_note(self, count: Any) -> str:
+        """What the list says before a download that would stop short of its rows."""
+        cap = self.export_cap()
+        if not cap or count is None or int(count) <= cap:
+            return ""
+        return f"Export stops at the first {cap:,} of {count} rows"
+
     def get_export_columns(self) -> list[tuple[str, str]]:
         if self.column_export_list:
             return super().get_export_columns()
@@ -150,12 +166,9 @@ class ExportBehaviour(ModelView):
         except BaseException:
             release(session)
             raise
-        stream = ExportStream(
-            session,
-            self._export_rows(query.with_session(session)),
-            header=[csv_encode(label) for _, label in self._export_columns],
-            cells=self._export_cells,
-        )
+        rows, cells = self._export_plan(query.with_session(session))
+        header = [csv_encode(label) for _, label in self._export_columns]
+        stream = ExportStream(session, rows, header=header, cells=cells)
         filename = secure_filename(self.get_export_name(export_type="csv"))
         headers = {"Content-Disposition": f"attachment;filename={filename}"}
         return Response(stream, headers=headers, mimetype="text/csv")
@@ -164,7 +177,42 @@ class ExportBehaviour(ModelView):
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
         page = (0, sort[0] if sort else None, args.sort_desc, args.search, args.filters)
-        return self.list_query(*page, page_size=self.export_max_rows)
+        return self.list_query(*page, page_size=self.export_cap())
+
+    def _export_plan(self, query: Any) -> tuple[Iterator[Any], Cells]:
+        """The rows and how each becomes cells: plain values from SQL where every column
+        can be said in SQL and no view formatter needs the object, else objects."""
+        names = loading.column_keys(self._export_columns)
+        formatted = self.column_formatters_export or set(names) & set(self._column_choices_map)
+        columns = None if formatted else cell_columns(self.model, names)
+        if columns is None:
+            return self._export_rows(query), self._export_cells
+        selected = query.with_entities(*(column.expression for column in columns))
+        return selected.yield_per(loading.EXPORT_CHUNK_ROWS), self._value_cells(columns)
+
+    def _value_cells(self, columns: list[CellColumn]) -> Cells:
+        by_type: dict[type, Any] = {}
+
+        def text(value: Any, name: str) -> Any:
+            kind = type(value)
+            if kind not in by_type:  # the first formatter whose type fits, as Flask-Admin picks
+                fits = (
+                    f for t, f in self.column_type_formatters_export.items() if isinstance(value, t)
+                )
+                by_type[kind] = next(fits, None)
+            formatter = by_type[kind]
+            return value if formatter is None else formatter(self, value, name)
+
+        names = loading.column_keys(self._export_columns)
+        plan = list(zip(names, columns, strict=True))
+
+        def cells(row: Any) -> list[Any]:
+            return [
+                csv_encode(neutralise(text(column.named(value) if column.named else value, name)))
+                for (name, column), value in zip(plan, row, strict=True)
+            ]
+
+        return cells
 
     def _export_rows(self, query: Any) -> Iterator[Any]:
         columns = loading.column_keys(self._export_columns)
@@ -176,7 +224,8 @@ class ExportBehaviour(ModelView):
 
     def _audit_export(self, session: Session, count: int | None) -> None:
         # Recorded before the rows stream: who took which rows out, with the filters used.
-        rows = min(count or 0, self.export_max_rows)
+        cap = self.export_cap()
+        rows = min(int(count or 0), cap) if cap else int(count or 0)
         used = {key: value for key, value in request.args.items() if key != "csrf_token"}
         record(
             session,

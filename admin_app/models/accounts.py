@@ -15,6 +15,8 @@ from admin_app.models.operators import Operator, Role
 
 # A change to any of these makes the sessions issued before it worthless.
 ENDS_SESSIONS = ("password_hash", "role", "is_active")
+# What an admin manages; a change to any of these moves the operator's version.
+MANAGED = ("username", *ENDS_SESSIONS)
 _ADMIN_LOST = "admin_lost"
 
 
@@ -54,6 +56,12 @@ def _end_sessions_on_change(session: Session, flush_context: Any, instances: Any
             obj.end_sessions()
 
 
+def _count_managed_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in session.dirty:
+        if isinstance(obj, Operator) and _changed(obj, MANAGED):
+            obj.version = (obj.version or 1) + 1
+
+
 def _note_admin_losses(session: Session, flush_context: Any, instances: Any) -> None:
     dirty = [o for o in session.dirty if isinstance(o, Operator) and _changed(o, ENDS_SESSIONS)]
     removed = [o for o in session.deleted if isinstance(o, Operator)]
@@ -78,6 +86,7 @@ def register() -> None:
     for name, listener in (
         ("before_flush", _end_sessions_on_change),
         ("before_flush", _note_admin_losses),
+        ("before_flush", _count_managed_changes),
         ("before_commit", _keep_an_admin),
         ("after_rollback", _forget_losses),
     ):

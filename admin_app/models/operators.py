@@ -47,6 +47,9 @@ class Operator(Named, UUIDMixin, TimestampMixin, db.Model):  # type: ignore[name
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     recovery_codes: Mapped[list[Any] | None] = mapped_column(JSON)
+    # Moves on every change an admin makes (models/accounts.py says which), not on sign-ins or
+    # preferences: an admin's form opened before the operator signed in is not stale.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     def set_password(self, password: str) -> None:
         # scrypt, werkzeug's default: memory-hard, salted, parameters stored in the hash.

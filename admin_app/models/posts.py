@@ -67,8 +67,9 @@ class Post(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.M
     stored_reading_minutes: Mapped[int] = stored_counter("reading_minutes")
 
     author: Mapped[User] = relationship(back_populates="posts", lazy="joined")
+    # By name, so the list, the details page and the export name a post's tags alike.
     tags: Mapped[list[Tag]] = relationship(
-        secondary=post_tags, back_populates="posts", lazy="selectin"
+        secondary=post_tags, back_populates="posts", lazy="selectin", order_by="Tag.name"
     )
     comments: Mapped[list[Comment]] = relationship(
         back_populates="post", lazy="select", passive_deletes=True

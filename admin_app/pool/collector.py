@@ -10,6 +10,7 @@ import contextvars
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,9 @@ class Held:
 class PoolCollector:
     """Counters since start, recent waits, held connections and a ring buffer of samples."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        # The wall clock names each sample's second; tests pass a frozen one.
+        self._clock = clock
         # Re-entrant: the garbage collector may finalize a lost connection (firing a pool event
         # that counts) in the middle of any allocation made while the lock is held. A plain
         # Lock deadlocked the thread on itself (seen in the role-matrix walk).
@@ -42,7 +45,7 @@ class PoolCollector:
         self.samples: deque[dict[str, Any]] = deque(maxlen=SAMPLES)
         self._last_second = 0
         self._last_state: dict[str, int] = {}
-        self.started_at = time.time()
+        self.started_at = clock()
 
     def count(self, name: str) -> None:
         with self._lock:
@@ -88,7 +91,7 @@ class PoolCollector:
         A second with events keeps the highest checked_out/overflow it saw; a second without
         events repeats the state left by the last event, not the peak before it.
         """
-        second = int(time.time())
+        second = int(self._clock())
         state = pool_state(pool, returning=returning)
         with self._lock:
             if second == self._last_second and self.samples:

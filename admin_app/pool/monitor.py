@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -15,10 +17,12 @@ from admin_app.pool.verdict import pool_capacity, verdict
 class PoolMonitor:
     """Everything the pool panel shows, for one engine."""
 
-    def __init__(self, engine: Engine, *, threads: int) -> None:
+    def __init__(
+        self, engine: Engine, *, threads: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self.engine = engine
         self.threads = threads
-        self.collector = PoolCollector()
+        self.collector = PoolCollector(clock)
         if isinstance(engine.pool, TimedQueuePool):
             engine.pool.collector = self.collector
         self.monitor = monitor_engine(engine.url, application_name())

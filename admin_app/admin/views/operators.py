@@ -10,11 +10,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from admin_app.admin.base import SecureModelView
+from admin_app.admin.concurrency import VersionedEdits
 from admin_app.auth import sessions
 from admin_app.auth.roles import current_operator
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import LastAdminError, Operator, Role
+from admin_app.models.accounts import MANAGED
+from admin_app.trash.locking import lock_rows
 
 
 def configured_length(form: Any, field: Any) -> None:
@@ -23,14 +26,23 @@ def configured_length(form: Any, field: Any) -> None:
     Length(min=minimum, max=200)(form, field)
 
 
-class OperatorView(SecureModelView):
+class OperatorView(VersionedEdits, SecureModelView):
     model_class = Operator
+    # Sign-ins and an operator's own preferences do not make an admin's open form stale.
+    versioned_fields = MANAGED
     minimum_role = Role.ADMIN
     column_list = ("username", "role", "is_active", "last_login_at", "created_at")
-    column_exclude_list = ("password_hash", "session_epoch", "totp_secret", "recovery_codes")
+    column_exclude_list = (
+        "password_hash",
+        "session_epoch",
+        "totp_secret",
+        "recovery_codes",
+        "version",
+    )
     column_details_exclude_list = (
         "password_hash",
         "session_epoch",
+        "version",
         "totp_secret",
         "totp_last_step",
         "recovery_codes",
@@ -48,6 +60,13 @@ class OperatorView(SecureModelView):
             description="Required for a new operator; leave empty to keep the current one.",
         ),
     }
+
+    def update_model(self, form: Any, model: Any) -> bool:
+        # Operators have no ORM version counter (sign-ins would move it), so the row is locked
+        # and read again before the version check: no save slips in between check and commit.
+        lock_rows(db.session, Operator, [model.id])
+        db.session.refresh(model)
+        return super().update_model(form, model)
 
     def on_model_change(self, form: Any, model: Operator, is_created: bool) -> None:
         if form.new_password.data:

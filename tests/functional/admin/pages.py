@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from flask.testing import FlaskClient
 
+from tests.conftest import csrf_token
+
 
 def get_page(client: FlaskClient, path: str, **params: Any) -> str:
     response = client.get(path, query_string=params)
@@ -57,3 +59,13 @@ def list_count(page: str) -> int:
     """The record count the list's tab shows; 0 when it shows none."""
     found = re.search(r">List \((\d+)\)</a>", page)
     return int(found.group(1)) if found else 0
+
+
+def opened_form(client: Any, path: str) -> dict[str, str]:
+    """What the edit form carries when it is opened: its CSRF token and version."""
+    page = client.get(path).get_data(as_text=True)
+    version = re.search(r'name="seen_version" type="hidden" value="(\d+)"', page) or re.search(
+        r'id="seen_version" name="seen_version" type="hidden" value="(\d+)"', page
+    )
+    assert version, "the edit form carries no version"
+    return {"csrf_token": csrf_token(client, path), "seen_version": version.group(1)}

@@ -4,24 +4,13 @@ changed what since it was opened."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from sqlalchemy import select
 
 from admin_app.models import AuditEntry, Role, Tag
 from tests.conftest import csrf_token, make_operator, sign_in
 from tests.factories import TagFactory
-from tests.functional.admin.pages import alerts
-
-
-def _opened(client: Any, path: str) -> dict[str, str]:
-    """What the edit form carries when it is opened: its CSRF token and version."""
-    page = client.get(path).get_data(as_text=True)
-    version = re.search(r'name="seen_version" type="hidden" value="(\d+)"', page) or re.search(
-        r'id="seen_version" name="seen_version" type="hidden" value="(\d+)"', page
-    )
-    assert version, "the edit form carries no version"
-    return {"csrf_token": csrf_token(client, path), "seen_version": version.group(1)}
+from tests.functional.admin.pages import alerts, opened_form
 
 
 def test_a_stale_console_save_changes_nothing_and_says_who_changed_what(
@@ -34,7 +23,7 @@ def test_a_stale_console_save_changes_nothing_and_says_who_changed_what(
     make_operator("bea", Role.EDITOR)
     assert sign_in(other, "bea").status_code == 302
     edit = f"/admin/tag/edit/?id={tag.id}"
-    mine, theirs = _opened(client, edit), _opened(other, edit)
+    mine, theirs = opened_form(client, edit), opened_form(other, edit)
     assert mine["seen_version"] == theirs["seen_version"] == "1"
 
     assert other.post(edit, data={**theirs, "name": "Connection pools"}).status_code == 302
@@ -57,8 +46,12 @@ def test_a_save_from_the_current_version_goes_through_and_moves_it_on(client, se
     session.commit()
     as_role(Role.EDITOR)
     edit = f"/admin/tag/edit/?id={tag.id}"
-    assert client.post(edit, data={**_opened(client, edit), "name": "Queues"}).status_code == 302
-    assert client.post(edit, data={**_opened(client, edit), "name": "Stacks"}).status_code == 302
+    assert (
+        client.post(edit, data={**opened_form(client, edit), "name": "Queues"}).status_code == 302
+    )
+    assert (
+        client.post(edit, data={**opened_form(client, edit), "name": "Stacks"}).status_code == 302
+    )
     session.expire_all()
     saved = session.get(Tag, tag.id)
     assert (saved.name, saved.version) == ("Stacks", 3)
@@ -80,7 +73,7 @@ def test_a_stale_trash_confirmation_moves_nothing_and_says_who_changed_it(
     confirm = client.get(f"/admin/tag/delete-confirm/?id={tag.id}").get_data(as_text=True)
     version = re.search(rf'name="version-{tag.id}" value="(\d+)"', confirm).group(1)
     edit = f"/admin/tag/edit/?id={tag.id}"
-    assert other.post(edit, data={**_opened(other, edit), "name": "Queues"}).status_code == 302
+    assert other.post(edit, data={**opened_form(other, edit), "name": "Queues"}).status_code == 302
 
     form = {"rowid": str(tag.id), f"version-{tag.id}": version}
     form["csrf_token"] = csrf_token(client, f"/admin/tag/delete-confirm/?id={tag.id}")

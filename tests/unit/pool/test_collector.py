@@ -105,6 +105,26 @@ def test_samples_fill_every_second_and_capacity_verdict(monitored):
     assert any("below 4 waitress threads" in r for r in stats["verdict"]["reasons"])
 
 
+def test_a_quiet_second_after_a_short_checkout_is_charted_idle(tmp_path):
+    """The chart's per-second samples must not keep a connection "in use" after it came back.
+
+    One checkout and checkin within second T, then nothing until T + 2: the pool was idle for
+    all of T + 1, so the sample charted for T + 1 says 0 in use (T itself peaked at 1).
+    """
+    now = [1_000.05]
+    engine = create_engine(f"sqlite:///{tmp_path / 'quiet.db'}", poolclass=TimedQueuePool)
+    monitor = PoolMonitor(engine, threads=1, clock=lambda: now[0])
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        now[0] = 1_002.2
+        samples = {s["t"]: s for s in monitor.stats()["samples"]}
+    finally:
+        engine.dispose()
+        monitor.monitor.dispose()
+    assert [samples[t]["checked_out"] for t in (1_000, 1_001, 1_002)] == [1, 0, 0]
+
+
 def test_a_pool_event_fired_inside_the_collector_is_counted_not_deadlocked():
     # The garbage collector can finalize a lost connection, firing a pool event that counts,
     # while checked_out() holds the lock. With a plain Lock the thread waited on itself forever.
