@@ -2,7 +2,7 @@
 in the audit trail.
 
 Revision ID: 0013_api_tokens
-Revises: 0010_operator_time_zone
+Revises: 0011_operator_version
 Create Date: 2026-12-02 03:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import admin_app.columns
 
 revision = "0013_api_tokens"
-down_revision = "0010_operator_time_zone"
+down_revision = "0011_operator_version"
 branch_labels = None
 depends_on = None
 
