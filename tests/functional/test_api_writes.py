@@ -254,3 +254,22 @@ def test_two_scripts_at_once_with_one_etag_exactly_one_wins(app, client, editor,
     session.rollback()
     user = session.get(User, uuid.UUID(made["id"]))
     assert (user.first_name, user.version) == (winner, 2)
+
+
+def test_a_parent_in_the_trash_blocks_restore_and_links_to_its_restore(editor, session, trash):
+    post = PostFactory()
+    comment = CommentFactory(post=post)
+    session.commit()
+    trash(comment)
+    trash(post)
+    refused = problem(editor.post(f"comments/{comment.id}/restore"), 409)
+    (reason,) = refused["reasons"]
+    assert reason["kind"] == "parent"
+    assert reason["other"]["href"] == f"/api/v1/posts/{post.id}/restore"
+    restored = editor.client.post(
+        f"/api/v1/comments/{comment.id}/restore",
+        query_string={"with_parents": "true"},
+        headers=editor.headers(),
+    )
+    assert restored.status_code == 200, restored.get_json()
+    assert editor.get(f"posts/{post.id}").status_code == 200
