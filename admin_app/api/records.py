@@ -11,8 +11,9 @@ from sqlalchemy import inspect, select
 from admin_app.api.problems import ApiProblem
 from admin_app.columns import to_json
 from admin_app.extensions import db
-from admin_app.models import DOMAIN_MODELS
+from admin_app.models import DOMAIN_MODELS, AuditEntry
 from admin_app.models.counters import STORED_VALUES
+from admin_app.models.naming import entity_type
 from admin_app.soft_delete import get_with_deleted
 
 MODELS = {model.__tablename__: model for model in DOMAIN_MODELS}
@@ -101,6 +102,20 @@ def check_if_match(record: Any) -> None:
         raise ApiProblem(
             412,
             f"the record is at version {record.version}, not the one you sent ({header[:40]}): "
-            "someone changed it since you read it; nothing was changed",
+            f"{last_writer(record)} changed it since you read it; nothing was changed",
             current_etag=etag(record),
         )
+
+
+def last_writer(record: Any) -> str:
+    """Who made the record's latest audited change, as the trail names them."""
+    stmt = (
+        select(AuditEntry.actor_name)
+        .where(
+            AuditEntry.entity_type == entity_type(record),
+            AuditEntry.entity_id == str(record.id),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first() or "someone"

@@ -124,6 +124,7 @@ def test_patch_without_if_match_is_428_and_stale_412_and_nothing_changes(editor,
     made = _new_user(editor).get_json()
     problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}), 428)
     stale = problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}, if_match='"0"'), 412)
+    assert "editor-api changed it" in stale["detail"]
     assert "nothing was changed" in stale["detail"]
     session.rollback()
     assert session.get(User, uuid.UUID(made["id"])).first_name == ""
