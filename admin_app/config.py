@@ -23,6 +23,8 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "name": (str, "admin_app"),
         "api_per_page": (int, 20),
         "api_max_per_page": (int, 100),
+        "api_rate_limit": (int, 600),
+        "api_rate_window_seconds": (int, 60),
     },
     "database": {
         "url": (str, "sqlite:///admin_app.db"),
@@ -175,6 +177,7 @@ def _check_values(settings: Settings) -> None:
     positive = [("database", "pool_size"), ("server", "port"), ("server", "threads")]
     positive += [("server", "max_body_bytes")]
     positive += [("app", "api_per_page"), ("app", "api_max_per_page")]
+    positive += [("app", "api_rate_limit"), ("app", "api_rate_window_seconds")]
     for section, key in positive:
         if settings[section][key] < 1:
             raise ConfigError(f"{section}.{key} must be at least 1")

@@ -7,11 +7,14 @@ from typing import Any
 
 from flask import current_app, jsonify, request
 from sqlalchemy import inspect, select
+from sqlalchemy.ext.hybrid import HybridExtensionType
 from werkzeug.wrappers import Response
 
+from admin_app.api.access import allowed, api_role
 from admin_app.api.paging import ApiSort, cursor_after, cursor_page, next_url
-from admin_app.auth.roles import role_required
-from admin_app.columns import to_json
+from admin_app.api.problems import ApiProblem
+from admin_app.api.records import serialize
+from admin_app.auth.roles import current_operator
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
@@ -19,9 +22,10 @@ from admin_app.models.counters import STORED_VALUES
 from admin_app.models.keyset import CursorError
 from admin_app.models.query import PaginationError, paginate_json, parse_positive
 from admin_app.models.search import search, searchable_columns
+from admin_app.soft_delete import only_deleted
 
 MODELS = {model.__tablename__: model for model in DOMAIN_MODELS}
-RESERVED = {"page", "per_page", "q", "sort", "cursor"}
+RESERVED = {"page", "per_page", "q", "sort", "cursor", "trashed"}
 HIDDEN = {"delete_batch", "deleted_at", "deleted_by"} | {v.attribute for v in STORED_VALUES}
 MAX_BIGINT = 2**63 - 1
 
@@ -34,15 +38,14 @@ def _columns(model: Any) -> dict[str, Any]:
     return {c.key: c for c in inspect(model).column_attrs if c.key not in HIDDEN}
 
 
-def serialize(record: Any) -> dict[str, Any]:
-    return {key: to_json(getattr(record, key)) for key in _columns(type(record))}
-
-
 def _coerce(name: str, column: Any, raw: str) -> Any:
     """Turn a query-string value into the column's Python type, or say why it cannot be."""
-    kind = column.type.python_type
-    if kind is object:  # a TypeDecorator that does not say: use what it stores
-        kind = column.type.impl.python_type
+    try:
+        kind = column.type.python_type
+        if kind is object:  # a TypeDecorator that does not say: use what it stores
+            kind = column.type.impl.python_type
+    except NotImplementedError:  # an expression of no particular type
+        kind = str
     try:
         return _parse(kind, raw)
     except (ValueError, TypeError, OverflowError):
@@ -63,15 +66,37 @@ def _parse(kind: type, raw: str) -> Any:
     return kind(raw)
 
 
+def _hybrids(model: Any) -> dict[str, Any]:
+    """Hybrid properties by name, with their SQL expressions (built now: time moves on)."""
+    return {
+        name: getattr(model, name)
+        for name, descriptor in inspect(model).all_orm_descriptors.items()
+        if descriptor.extension_type is HybridExtensionType.HYBRID_PROPERTY
+    }
+
+
 def _filtered(model: Any, stmt: Any) -> Any:
-    columns = _columns(model)
+    filterable = _columns(model) | _hybrids(model)
     for name, raw in request.args.items():
         if name in RESERVED:
             continue
-        if name not in columns:
-            raise ParamError(f"unknown filter {name!r}; filterable: {', '.join(sorted(columns))}")
-        stmt = stmt.where(getattr(model, name) == _coerce(name, getattr(model, name), raw))
+        if name not in filterable:
+            known = ", ".join(sorted(filterable))
+            raise ParamError(f"unknown filter {name!r}; filterable: {known}")
+        expression = getattr(model, name)
+        stmt = stmt.where(expression == _coerce(name, expression, raw))
     return stmt
+
+
+def _scoped(model: Any) -> Any:
+    """Live rows, or with ``?trashed=only`` (editors and up) the trashed ones."""
+    trashed = request.args.get("trashed")
+    if trashed is None:
+        return select(model)
+    if trashed != "only":
+        raise ParamError("trashed: the one value is 'only'")
+    allowed(current_operator(), Role.EDITOR)
+    return only_deleted(select(model), model)
 
 
 def _refuse_nul_bytes() -> None:
@@ -104,10 +129,9 @@ def _estimate_index(model: Any) -> str | None:
 
 def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
     settings = settings_of(current_app)
-    size = min(
-        parse_positive("per_page", request.args.get("per_page"), settings["app"]["api_per_page"]),
-        settings["app"]["api_max_per_page"],
-    )
+    size = parse_positive("per_page", request.args.get("per_page"), settings["app"]["api_per_page"])
+    if size > settings["app"]["api_max_per_page"]:
+        raise ParamError(f"per_page: at most {settings['app']['api_max_per_page']}")
     if "cursor" in request.args:
         if sort is None:
             raise ParamError("cursor: keyset pages follow a sort; not available with q")
@@ -138,18 +162,20 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
         max_offset_rows=settings["lists"]["max_offset_rows"],
         estimate_index=_estimate_index(model),
     )
+    if not page["items"] and page["page"] > 1 and page["total_is_exact"]:
+        raise ApiProblem(404, f"no page {page['page']}: the list has {page['pages']} page(s)")
     following = cursor_after(found, sort) if page["next"] else None
     return page | {"links": {"next": next_url(following)}}
 
 
-@role_required(Role.VIEWER)
+@api_role(Role.VIEWER)
 def list_records(model_name: str) -> tuple[Response, int] | Response:
     model = MODELS.get(model_name)
     if model is None:
-        return jsonify(error=f"no such model {model_name!r}; try one of {sorted(MODELS)}"), 404
+        raise ApiProblem(404, f"no such model {model_name!r}; try one of {sorted(MODELS)}")
     try:
         _refuse_nul_bytes()
-        stmt = _filtered(model, select(model))
+        stmt = _filtered(model, _scoped(model))
         sort = None
         if request.args.get("q"):
             if not searchable_columns(model):
@@ -160,5 +186,5 @@ def list_records(model_name: str) -> tuple[Response, int] | Response:
             stmt = _sorted(model, stmt, sort)
         page = _page(model, stmt, sort)
     except (ParamError, PaginationError, CursorError) as exc:
-        return jsonify(error=str(exc)), 400
+        raise ApiProblem(400, str(exc)) from None
     return jsonify(page)

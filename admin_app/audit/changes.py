@@ -12,7 +12,16 @@ from admin_app.models.counters import STORED_VALUES
 
 # Never written to the trail, in any form: the entry says the field changed, not to what.
 REDACTED_FIELDS = frozenset(
-    {"password_hash", "password", "secret", "token", "api_key", "totp_secret", "recovery_codes"}
+    {
+        "password_hash",
+        "password",
+        "secret",
+        "token",
+        "api_key",
+        "totp_secret",
+        "recovery_codes",
+        "token_hash",
+    }
 )
 REDACTED = "[redacted]"
 # Changes to these alone are bookkeeping, not something an operator did.

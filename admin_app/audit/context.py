@@ -20,6 +20,12 @@ def actor(session: Any) -> tuple[uuid.UUID | None, str]:
     return (uuid.UUID(str(raw_id)) if raw_id else None, str(who.get("name") or SYSTEM)[:120])
 
 
+def token_label(session: Any) -> str | None:
+    """The label of the API token the actor signed this request with, if any."""
+    label = (session.info.get("actor") or {}).get("token")
+    return None if label is None else str(label)[:80]
+
+
 def request_details(session: Any) -> tuple[str | None, str | None]:
     details = session.info.get("request") or {}
     return details.get("id"), details.get("remote_addr")
@@ -48,6 +54,7 @@ def entry_base(session: Any) -> dict[str, Any]:
         "transaction_id": transaction_id(session),
         "request_id": request_id,
         "remote_addr": remote_addr,
+        "token_label": token_label(session),
         "occurred_at": utc_now(),
     }
 

@@ -15,11 +15,11 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from admin_app.audit import changes as diff
 from admin_app.audit.context import entry_base, entry_row
-from admin_app.models import DOMAIN_MODELS, Action, AuditEntry, Operator
+from admin_app.models import DOMAIN_MODELS, Action, ApiToken, AuditEntry, Operator
 from admin_app.models.naming import entity_type, label, row_label
 from admin_app.soft_delete import includes_deleted, with_deleted
 
-AUDITED = (*DOMAIN_MODELS, Operator)
+AUDITED = (*DOMAIN_MODELS, Operator, ApiToken)
 ACTION_OVERRIDE = "audit_action"  # session.info / execution option: name the action (revert, purge)
 
 

@@ -9,6 +9,7 @@ from admin_app.models.mixins import TimestampMixin, UUIDMixin
 from admin_app.models.operators import Operator, Role
 from admin_app.models.posts import Comment, Post, Tag, post_tags
 from admin_app.models.tasks import Priority, Task
+from admin_app.models.tokens import ApiToken
 from admin_app.models.users import Profile, User
 
 # The domain models the console, the API and the seeds work on, in dependency order.
@@ -24,6 +25,7 @@ def register() -> None:
 __all__ = [
     "DOMAIN_MODELS",
     "Action",
+    "ApiToken",
     "AuditEntry",
     "BulkJob",
     "Comment",

@@ -56,6 +56,8 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     transaction_id: Mapped[uuid.UUID] = mapped_column(UUID, index=True)
     request_id: Mapped[str | None] = mapped_column(String(64))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
+    # The label of the API token the actor used; None for the console and the CLI.
+    token_label: Mapped[str | None] = mapped_column(String(80))
 
     def __str__(self) -> str:
         return f"{self.action} {self.entity_type} {self.entity_repr}"

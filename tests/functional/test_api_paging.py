@@ -70,7 +70,7 @@ def test_a_cursor_keeps_the_filters_and_refuses_another_sort(client, session, vi
     cursor = parse_qs(urlsplit(first["links"]["next"]).query)["cursor"][0]
     other = _get(client, "/api/v1/tasks", sort="title", cursor=cursor)
     assert other.status_code == 400
-    assert "sort" in other.get_json()["error"]
+    assert "sort" in other.get_json()["detail"]
     garbage = _get(client, "/api/v1/tasks", cursor="not-a-cursor")
     assert garbage.status_code == 400
 
@@ -81,7 +81,7 @@ def test_page_numbers_stop_at_the_documented_depth(client, session, viewer, shal
     assert _get(client, "/api/v1/posts", per_page=2, page=3).status_code == 200
     deep = _get(client, "/api/v1/posts", per_page=2, page=4)
     assert deep.status_code == 400
-    assert "cursor" in deep.get_json()["error"]
+    assert "cursor" in deep.get_json()["detail"]
 
 
 def test_a_total_above_the_threshold_says_it_is_not_exact(client, session, viewer, shallow):

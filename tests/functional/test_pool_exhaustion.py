@@ -185,8 +185,8 @@ def test_exhausted_pool_answers_503_counts_timeouts_and_keeps_the_panel_fast(
         assert reply.headers.get("Retry-After", "").isdigit(), reply.headers
         assert reply.seconds >= POOL_TIMEOUT_S * 0.9, reply.seconds
         if path.startswith("/api/"):
-            assert reply.headers["Content-Type"].startswith("application/json")
-            assert "busy" in reply.json()["error"]
+            assert reply.headers["Content-Type"].startswith("application/problem+json")
+            assert "busy" in reply.json()["detail"]
         else:
             assert reply.headers["Content-Type"].startswith("text/html")
             assert b"Busy" in reply.body

@@ -74,7 +74,7 @@ def test_exhausted_pool_answers_503_and_the_panel_keeps_answering(tiny_pool_app)
         api = client.get("/api/v1/posts")
         assert api.status_code == 503
         assert api.headers["Retry-After"] == "5"
-        assert "busy" in api.get_json()["error"]
+        assert "busy" in api.get_json()["detail"]
         page = client.get("/admin/post/", headers={"Accept": "text/html"})
         assert page.status_code == 503
         stats = client.get("/admin/pool/stats.json")

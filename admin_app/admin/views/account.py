@@ -1,4 +1,5 @@
-"""The signed-in operator's own page: password, two-factor sign-in, sign out everywhere."""
+"""The signed-in operator's own page: password, two-factor sign-in, API tokens, sign out
+everywhere."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from admin_app.admin.access import AccessMixin, requires
+from admin_app.admin.views.account_tokens import RevokeForm, TokenForm, TokenSection, tokens_of
 from admin_app.admin.views.operators import configured_length
 from admin_app.audit import record
 from admin_app.auth import sessions, two_factor
@@ -45,7 +47,7 @@ def _me() -> Operator:
     return operator
 
 
-class AccountView(AccessMixin, BaseView):
+class AccountView(TokenSection, AccessMixin, BaseView):
     """Every operator's own page; each may change only their own account here."""
 
     @expose("/")
@@ -53,13 +55,16 @@ class AccountView(AccessMixin, BaseView):
     def index(self) -> str:
         return self._page(PasswordForm())
 
-    def _page(self, password_form: PasswordForm, **extra: Any) -> str:
+    def _page(self, password_form: Any = None, **extra: Any) -> str:
         operator = _me()
         enrolling = operator.totp_secret is not None and not operator.uses_two_factor
         return self.render(
             "admin/account.html",
             operator=operator,
-            password_form=password_form,
+            password_form=password_form or PasswordForm(formdata=None),
+            token_form=extra.pop("token_form", TokenForm(formdata=None)),
+            revoke_form=RevokeForm(),
+            tokens=tokens_of(operator),
             everywhere_form=TokenOnlyForm(),
             code_form=extra.pop("code_form", ConfirmCodeForm()),
             qr_code=two_factor.provisioning_qr(operator) if enrolling else None,

@@ -1,0 +1,280 @@
+"""Writes through the API: create, read with an ETag, update with If-Match, trash, restore,
+purge; every refusal a problem document with each field's error, and nothing changed."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from admin_app.models import AuditEntry, Comment, Post, Role, Tag, User
+from admin_app.soft_delete import get_with_deleted, with_deleted
+from tests.factories import CommentFactory, PostFactory, TagFactory, UserFactory
+from tests.functional.api_client import problem, token_for
+
+
+@pytest.fixture
+def editor(client: Any) -> Any:
+    return token_for(client, Role.EDITOR, label="nightly import")
+
+
+def _new_user(editor: Any, **fields: Any) -> Any:
+    body = {"username": "ada", "email": "ada@example.org", **fields}
+    response = editor.post("users", body)
+    assert response.status_code == 201, response.get_json()
+    return response
+
+
+# --- create and read --------------------------------------------------------------------------
+
+
+def test_create_answers_201_with_location_and_the_record(editor):
+    response = _new_user(editor, first_name="Ada")
+    body = response.get_json()
+    assert response.headers["Location"] == f"/api/v1/users/{body['id']}"
+    assert response.headers["ETag"] == '"1"'
+    assert (body["username"], body["full_name"], body["version"]) == ("ada", "Ada", 1)
+    shown = editor.get(f"users/{body['id']}")
+    assert shown.status_code == 200
+    assert shown.headers["ETag"] == '"1"'
+    assert shown.get_json()["email"] == "ada@example.org"
+
+
+def test_a_post_takes_its_author_and_tags_by_id_and_gets_a_slug(editor, session):
+    author, tags = UserFactory(), [TagFactory(), TagFactory()]
+    session.commit()
+    body = {"title": "Pools", "author_id": str(author.id), "tag_ids": [str(t.id) for t in tags]}
+    made = editor.post("posts", body)
+    assert made.status_code == 201, made.get_json()
+    post = made.get_json()
+    assert post["slug"] == "pools"
+    assert sorted(post["tag_ids"]) == sorted(str(t.id) for t in tags)
+
+
+def test_every_field_error_is_named_at_once(editor, session):
+    response = editor.post(
+        "tasks", {"title": "", "priority": "3", "due_at": "2026-01-01T00:00:00", "slug": "x"}
+    )
+    errors = problem(response, 400)["errors"]
+    assert set(errors) == {"title", "priority", "due_at", "assignee_id", "slug"}
+    assert errors["slug"] == ["unknown field"]
+    assert session.query(User).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("version", 7),
+        ("id", "0190f2b4-1c2d-7e3f-8a9b-0c1d2e3f4a5b"),
+        ("created_at", "2026-01-01T00:00:00Z"),
+    ],
+)
+def test_system_fields_are_read_only(editor, field, value):
+    errors = problem(editor.post("tags", {"name": "x", field: value}), 400)["errors"]
+    assert errors == {field: ["unknown field"]}
+
+
+def test_a_relation_to_no_live_record_is_a_field_error(editor, session, trash):
+    gone = UserFactory()
+    session.commit()
+    trash(gone)
+    body = {"title": "T", "author_id": str(gone.id), "tag_ids": [str(uuid.uuid4())]}
+    errors = problem(editor.post("posts", body), 400)["errors"]
+    assert set(errors) == {"author_id", "tag_ids"}
+
+
+def test_a_body_that_is_not_json_is_415_and_broken_json_400(editor):
+    form = editor.client.post("/api/v1/tags", data={"name": "x"}, headers=editor.headers())
+    problem(form, 415)
+    broken = editor.client.post(
+        "/api/v1/tags", data="{", content_type="application/json", headers=editor.headers()
+    )
+    assert "body" in problem(broken, 400)["errors"]
+
+
+def test_a_unique_clash_is_409_naming_the_field(editor):
+    _new_user(editor)
+    errors = problem(editor.post("users", {"username": "ada", "email": "b@example.org"}), 409)
+    assert list(errors["errors"]) == ["username"]
+
+
+def test_a_trashed_record_is_404_and_its_values_free(editor, session, trash):
+    user = UserFactory(username="ada")
+    session.commit()
+    trash(user)
+    problem(editor.get(f"users/{user.id}"), 404)
+    _new_user(editor)  # the trashed row's username does not block a new one
+
+
+# --- update ----------------------------------------------------------------------------------
+
+
+def test_patch_with_if_match_answers_the_new_etag(editor, audit_log):
+    made = _new_user(editor).get_json()
+    response = editor.patch(f"users/{made['id']}", {"first_name": "Ada"}, if_match='"1"')
+    assert response.status_code == 200, response.get_json()
+    assert response.headers["ETag"] == '"2"'
+    assert response.get_json()["first_name"] == "Ada"
+    (entry,) = audit_log.entries(action="update", entity_id=made["id"])
+    assert entry.changes["first_name"] == ["", "Ada"]
+    assert (entry.actor_name, entry.token_label) == ("editor-api", "nightly import")
+    assert entry.request_id
+
+
+def test_patch_without_if_match_is_428_and_stale_412_and_nothing_changes(editor, session):
+    made = _new_user(editor).get_json()
+    problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}), 428)
+    stale = problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}, if_match='"0"'), 412)
+    assert "editor-api changed it" in stale["detail"]
+    assert "nothing was changed" in stale["detail"]
+    session.rollback()
+    assert session.get(User, uuid.UUID(made["id"])).first_name == ""
+
+
+def test_two_scripts_with_one_etag_one_wins_the_other_gets_412(client, editor, session):
+    other = token_for(client, Role.EDITOR, label="other script")
+    made = _new_user(editor).get_json()
+    first = editor.patch(f"users/{made['id']}", {"first_name": "One"}, if_match='"1"')
+    second = other.patch(f"users/{made['id']}", {"first_name": "Two"}, if_match='"1"')
+    assert (first.status_code, second.status_code) == (200, 412)
+    session.rollback()
+    assert session.get(User, uuid.UUID(made["id"])).first_name == "One"
+
+
+def test_a_null_where_the_field_takes_none_is_refused(editor):
+    made = _new_user(editor).get_json()
+    errors = problem(editor.patch(f"users/{made['id']}", {"username": None}, "*"), 400)["errors"]
+    assert list(errors) == ["username"]
+
+
+# --- delete, restore, purge --------------------------------------------------------------------
+
+
+def test_delete_trashes_with_the_console_cascade_in_one_batch(editor, session):
+    post = PostFactory()
+    CommentFactory(post=post)
+    CommentFactory(post=post)
+    session.commit()
+    problem(editor.delete(f"posts/{post.id}"), 428)
+    assert editor.delete(f"posts/{post.id}", if_match='"1"').status_code == 204
+    session.rollback()
+    trashed = get_with_deleted(session, Post, post.id)
+    comments = session.scalars(with_deleted(select(Comment).filter_by(post_id=post.id))).all()
+    batch = {c.delete_batch for c in comments}
+    assert len(comments) == 2
+    assert trashed.deleted_at is not None
+    assert batch == {trashed.delete_batch}
+    problem(editor.get(f"posts/{post.id}"), 404)
+    listed = editor.get("posts", trashed="only").get_json()
+    assert [item["id"] for item in listed["items"]] == [str(post.id)]
+
+
+def test_restore_brings_the_batch_back(editor, session):
+    post = PostFactory()
+    CommentFactory(post=post)
+    session.commit()
+    editor.delete(f"posts/{post.id}", if_match='"1"')
+    restored = editor.post(f"posts/{post.id}/restore")
+    assert restored.status_code == 200, restored.get_json()
+    assert restored.headers["X-Restored-Count"] == "2"
+    assert editor.get(f"posts/{post.id}").status_code == 200
+
+
+def test_restore_refused_by_the_preflight_is_409_with_reasons_and_links(editor, session, trash):
+    tag = TagFactory(name="pools")
+    session.commit()
+    trash(tag)
+    editor.post("tags", {"name": "pools"})
+    refused = problem(editor.post(f"tags/{tag.id}/restore"), 409)
+    reasons = {reason["field"]: reason for reason in refused["reasons"]}
+    assert set(reasons) == {"name", "slug"}  # the new tag took both
+    assert reasons["name"]["kind"] == "unique"
+    assert reasons["name"]["other"]["href"].startswith("/api/v1/tags/")
+    assert {"name", "slug"} == set(refused["errors"])
+    session.rollback()
+    assert get_with_deleted(session, Tag, tag.id).deleted_at is not None
+
+
+def test_restore_of_a_live_record_is_409(editor, session):
+    tag = TagFactory()
+    session.commit()
+    problem(editor.post(f"tags/{tag.id}/restore"), 409)
+
+
+def test_purge_is_for_admins_and_trashed_records_only(client, editor, session, trash):
+    admin = token_for(client, Role.ADMIN, label="clean-up")
+    tag = TagFactory()
+    session.commit()
+    tag_id = tag.id
+    problem(admin.delete(f"tags/{tag.id}", purge="true"), 409)
+    trash(tag)
+    problem(editor.delete(f"tags/{tag.id}", purge="true"), 403)
+    assert admin.delete(f"tags/{tag.id}", purge="true").status_code == 204
+    session.rollback()
+    session.expunge_all()
+    assert get_with_deleted(session, Tag, tag_id) is None
+    assert session.query(AuditEntry).filter_by(action="purge", token_label="clean-up").count() == 1
+
+
+# --- roles --------------------------------------------------------------------------------------
+
+
+def test_a_viewer_reads_but_writes_nothing(client, session):
+    viewer = token_for(client, Role.VIEWER)
+    tag = TagFactory()
+    session.commit()
+    assert viewer.get(f"tags/{tag.id}").status_code == 200
+    problem(viewer.post("tags", {"name": "x"}), 403)
+    problem(viewer.patch(f"tags/{tag.id}", {"name": "y"}, "*"), 403)
+    problem(viewer.delete(f"tags/{tag.id}", "*"), 403)
+    problem(viewer.post(f"tags/{tag.id}/restore"), 403)
+    problem(viewer.get("tags", trashed="only"), 403)
+
+
+def test_a_read_only_token_of_an_admin_only_reads(client, session):
+    reader = token_for(client, Role.ADMIN, read_only=True)
+    assert reader.get("tags").status_code == 200
+    body = problem(reader.post("tags", {"name": "x"}), 403)
+    assert "read-only" in body["detail"]
+
+
+def test_two_scripts_at_once_with_one_etag_exactly_one_wins(app, client, editor, session):
+    made = _new_user(editor).get_json()
+    start, answers = threading.Barrier(2), []
+
+    def script(name: str) -> None:
+        start.wait()
+        answers.append(editor.patch(f"users/{made['id']}", {"first_name": name}, '"1"'))
+
+    threads = [threading.Thread(target=script, args=(name,)) for name in ("One", "Two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 412]
+    winner = next(a for a in answers if a.status_code == 200).get_json()["first_name"]
+    session.rollback()
+    user = session.get(User, uuid.UUID(made["id"]))
+    assert (user.first_name, user.version) == (winner, 2)
+
+
+def test_a_parent_in_the_trash_blocks_restore_and_links_to_its_restore(editor, session, trash):
+    post = PostFactory()
+    comment = CommentFactory(post=post)
+    session.commit()
+    trash(comment)
+    trash(post)
+    refused = problem(editor.post(f"comments/{comment.id}/restore"), 409)
+    (reason,) = refused["reasons"]
+    assert reason["kind"] == "parent"
+    assert reason["other"]["href"] == f"/api/v1/posts/{post.id}/restore"
+    restored = editor.client.post(
+        f"/api/v1/comments/{comment.id}/restore",
+        query_string={"with_parents": "true"},
+        headers=editor.headers(),
+    )
+    assert restored.status_code == 200, restored.get_json()
+    assert editor.get(f"posts/{post.id}").status_code == 200
