@@ -239,7 +239,8 @@ def test_api_reads_write_nothing(client, session, as_role, table, audit_log):
     response = client.get(f"/api/v1/{table}")
     assert response.status_code == 200
     assert response.get_json()["total"] >= 1
-    paged = client.get(f"/api/v1/{table}", query_string={"page": 2, "per_page": 1})
+    # One record per page (a page past the last is a 404 now, so stay on the first).
+    paged = client.get(f"/api/v1/{table}", query_string={"page": 1, "per_page": 1})
     assert paged.status_code == 200
 
     assert audit_log.entries(before) == []
