@@ -50,7 +50,11 @@ def newest_batches(
     while True:
         rows = _walk(session, models, limit=walk, before=before)
         seen = list(dict.fromkeys(batch for batch, _ in rows))
-        found = [b for b in _describe(session, models, seen) if _older(b, before)]
+        # Met newest first, so the first limit + 1 are the page (and whether more follow),
+        # unless some of them were shown already (older rows of a batch before the cursor).
+        found = [b for b in _describe(session, models, seen[: limit + 1]) if _older(b, before)]
+        if len(found) <= limit < len(seen):
+            found = [b for b in _describe(session, models, seen) if _older(b, before)]
         exhausted = len(rows) < walk
         if len(found) > limit or exhausted:
             return BatchPage(found[:limit], more=len(found) > limit)
