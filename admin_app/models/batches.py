@@ -49,10 +49,13 @@ def newest_batches(
     walk = limit * ROWS_PER_BATCH + 1
     while True:
         rows = _walk(session, models, limit=walk, before=before)
+        first_met = dict(reversed(rows))  # each batch's newest row time before the cursor
         seen = list(dict.fromkeys(batch for batch, _ in rows))
         # Met newest first, so the first limit + 1 are the page (and whether more follow),
-        # unless some of them were shown already (older rows of a batch before the cursor).
-        found = [b for b in _describe(session, models, seen[: limit + 1]) if _older(b, before)]
+        # after those met at the cursor's own time, which it may have shown already.
+        shown = sum(1 for at in first_met.values() if before is not None and at >= before[0])
+        wanted = seen[: limit + 1 + shown]
+        found = [b for b in _describe(session, models, wanted) if _older(b, before)]
         if len(found) <= limit < len(seen):
             found = [b for b in _describe(session, models, seen) if _older(b, before)]
         exhausted = len(rows) < walk
