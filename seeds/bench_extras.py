@@ -84,7 +84,7 @@ def _audit_sql(is_pg: bool, *, step_ms: int) -> str:
     millis = f"({anchor_ms} + g * {step_ms})"
     if is_pg:
         occurred = f"to_timestamp({millis} / 1000.0)"
-        series = "generate_series(:start, :end - 1) AS g"
+        series = "generate_series(CAST(:start AS bigint), CAST(:end AS bigint) - 1) AS g"
         entity = "(g * 7919) % :posts"
         changes = (
             "json_build_object('title', json_build_array(t.title, t.title || ' (rev ' || g || ')'))"

@@ -49,8 +49,15 @@ def newest_batches(
     walk = limit * ROWS_PER_BATCH + 1
     while True:
         rows = _walk(session, models, limit=walk, before=before)
+        first_met = dict(reversed(rows))  # each batch's newest row time before the cursor
         seen = list(dict.fromkeys(batch for batch, _ in rows))
-        found = [b for b in _describe(session, models, seen) if _older(b, before)]
+        # Met newest first, so the first limit + 1 are the page (and whether more follow),
+        # after those met at the cursor's own time, which it may have shown already.
+        shown = sum(1 for at in first_met.values() if before is not None and at >= before[0])
+        wanted = seen[: limit + 1 + shown]
+        found = [b for b in _describe(session, models, wanted) if _older(b, before)]
+        if len(found) <= limit < len(seen):
+            found = [b for b in _describe(session, models, seen) if _older(b, before)]
         exhausted = len(rows) < walk
         if len(found) > limit or exhausted:
             return BatchPage(found[:limit], more=len(found) > limit)
@@ -138,17 +145,14 @@ def count_batches(session: AnySession, models: list[Any], *, threshold: int) -> 
 
 def _pg_distinct_batches(models: list[Any]) -> Any:
     """SQL for the planner's distinct delete batches of the model that has most."""
-    per_model = []
-    for model in models:
-        name = model.__tablename__
-        rows = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == name).scalar_subquery()
-        stats = _PG_STATS.c
-        # n_distinct < 0 is a fraction of the table's rows; > 0 is the count itself.
-        distinct = func.greatest(stats.n_distinct, -stats.n_distinct * rows)
-        per_model.append(
-            select(distinct.label("n")).where(
-                stats.tablename == name, stats.attname == "delete_batch"
-            )
-        )
-    merged = union_all(*per_model).subquery()
-    return select(func.max(merged.c.n)).scalar_subquery()
+    stats, tables = _PG_STATS.c, _PG_CLASS.c
+    # n_distinct < 0 is a fraction of the table's rows; > 0 is the count itself. One read of
+    # the pg_stats view for every model: planning the view costs more than running it.
+    distinct = func.greatest(stats.n_distinct, -stats.n_distinct * tables.reltuples)
+    names = [model.__tablename__ for model in models]
+    return (
+        select(func.max(distinct))
+        .select_from(_PG_STATS.join(_PG_CLASS, tables.relname == stats.tablename))
+        .where(stats.tablename.in_(names), stats.attname == "delete_batch")
+        .scalar_subquery()
+    )

@@ -96,8 +96,13 @@ def bounded_distinct_count(
     bounded_count when far above the threshold.
     """
     options = rows.get_execution_options()  # with_deleted() on ``rows`` must reach the count
-    counted = select(*_bounded(rows, estimate, threshold)).execution_options(**options)
-    found = session.execute(counted).one()
+    if estimate is None:
+        counted = select(*_bounded(rows, None, threshold))
+    else:
+        # Read once from a derived table: the CASE and the column then share one plan of it.
+        known = select(estimate.label("n")).subquery()
+        counted = select(*_bounded(rows, known.c.n, threshold)).select_from(known)
+    found = session.execute(counted.execution_options(**options)).one()
     return _shown(found[0], found[1], threshold)
 
 
