@@ -312,3 +312,26 @@ def fail(session: AnySession, job_id: uuid.UUID, reason: str) -> BulkJob | None:
         job.status, job.error, job.finished_at = "failed", reason[:255], utc_now()
         session.flush()
     return job
+
+
+MAX_JOB_BATCHES = 100  # a restore over a filter touching more batches goes chunk by chunk
+
+
+def touched_batches(query: Any, model: Any) -> list[uuid.UUID]:
+    """The delete batches the rows of ``query`` belong to, up to one more than MAX_JOB_BATCHES."""
+    distinct = query.with_entities(model.delete_batch).distinct().limit(MAX_JOB_BATCHES + 1)
+    return sorted(batch for (batch,) in distinct if batch is not None)
+
+
+def as_one_job(session: AnySession, batch_ids: list[uuid.UUID]) -> bool:
+    """Whether restoring these batches whole is big enough to run as a restore job.
+
+    A filter touching more than MAX_JOB_BATCHES batches is left to the chunked bulk job,
+    whose chunks then refuse any one batch above BIG_BATCH (see ``big_batches_in``).
+    """
+    return 0 < len(batch_ids) <= MAX_JOB_BATCHES and is_big(session, batch_ids)
+
+
+def big_batches_in(session: AnySession, batch_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    """The batches above BIG_BATCH among ``batch_ids``: one request must not restore them whole."""
+    return [batch for batch in batch_ids if is_big(session, [batch])]
