@@ -32,6 +32,7 @@ from admin_app.trash.restore_job import (
     job_batches,
     preflight,
     restore_chunk,
+    restoring_batches,
     running_restore,
     start_restore,
     touched_batches,
@@ -105,6 +106,9 @@ class BulkBehaviour:
         if request.form.get("confirm") != "yes" or not total:
             flash("Nothing was done: tick the box to confirm.", "error")
             return redirect(self.get_url(".bulk_view") + f"?action={action}&{_criteria()}")
+        if action == "purge" and (busy := self._restoring(query)) is not None:
+            flash("Nothing was purged: a restore of a batch among these rows is running.", "error")
+            return redirect(url_for("trash.restore_job", job_id=busy.id))
         operator = current_operator()
         job = start_job(
             db.session,
@@ -116,6 +120,17 @@ class BulkBehaviour:
         )
         db.session.commit()
         return redirect(self.get_url(".bulk_progress", job_id=job.id) + f"?{job.criteria}")
+
+    def _restoring(self, query: Any) -> BulkJob | None:
+        """A restore job running over a batch the matches belong to (a handful of jobs at most)."""
+        restoring = restoring_batches(db.session)
+        if not restoring:
+            return None
+        hit = query.filter(self.model.delete_batch.in_(restoring)).with_entities(
+            self.model.delete_batch
+        )
+        batch = hit.limit(1).scalar()
+        return None if batch is None else running_restore(db.session, [batch])
 
     def _restore_as_job(self, batch_ids: list[uuid.UUID], total: int) -> str | Response:
         """The matches' batches are big: the recycle bin's restore job, pre-flight first."""

@@ -82,6 +82,12 @@ def _act(session: AnySession, job: BulkJob, records: list[Any]) -> None:
         except RestoreBlocked as exc:
             raise BulkError(str(exc)) from exc
     else:
+        restoring = restore_job.restoring_batches(session)
+        if busy := sorted({r.delete_batch for r in records} & restoring):
+            raise BulkError(
+                f"a restore of batch {busy[0]} is running: nothing of this chunk was purged; "
+                "let the restore finish (the recycle bin shows its progress), then purge again"
+            )
         purge(session, records)
 
 

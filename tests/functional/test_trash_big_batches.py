@@ -98,3 +98,46 @@ def test_a_bulk_restore_chunk_refuses_a_big_batch(session, big):
         apply_chunk(session, job, [post])
     session.rollback()
     assert len(_in_trash(session, Post)) == POSTS
+
+
+def _start_restore(client: Any, batch_id: Any) -> str:
+    url = f"/admin/trash/preview/?batch={batch_id}"
+    data = {"batch": str(batch_id), "csrf_token": csrf_token(client, url)}
+    progress = client.post("/admin/trash/restore/", data=data).headers["Location"]
+    page = client.get(progress).get_data(as_text=True)
+    step = re.search(r'data-step-url="([^"]+)"', page).group(1)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    assert client.post(step, headers={"X-CSRFToken": token}).json["status"] == "running"
+    return progress
+
+
+def test_every_purge_path_refuses_a_batch_being_restored(client, session, as_role, big):
+    as_role(Role.ADMIN)
+    progress = _start_restore(client, big.id)
+    left = _in_trash(session, Post)
+    assert left  # the job is midway
+
+    url = "/admin/post-trash/"
+    data = {"rowid": [str(left[0].id)], "confirm": "yes", "csrf_token": csrf_token(client, url)}
+    refused = client.post("/admin/post-trash/purge/", data=data, follow_redirects=True)
+    assert "Nothing was purged: a restore of that batch is running" in refused.get_data(
+        as_text=True
+    )
+
+    url = "/admin/post-trash/bulk/?action=purge"
+    data = {"confirm": "yes", "csrf_token": csrf_token(client, url)}
+    refused = client.post(url, data=data, follow_redirects=True)
+    assert "Nothing was purged: a restore of a batch among these rows is running" in (
+        refused.get_data(as_text=True)
+    )
+    assert session.scalar(select(BulkJob.id).where(BulkJob.action == "purge")) is None
+
+    job = start_job(
+        session, action="purge", entity_type="post", criteria="", total=1, operator_id=None
+    )
+    with pytest.raises(BulkError, match=r"a restore of batch .* is running"):
+        apply_chunk(session, job, [_in_trash(session, Post)[0]])
+    session.rollback()
+    assert len(_in_trash(session, Post)) == len(left)
+    _steps(client, progress)
+    assert _in_trash(session, Post) == []
