@@ -24,6 +24,7 @@ from admin_app.models import BulkJob, Role
 from admin_app.models.naming import entity_type
 from admin_app.trash import RestoreBlocked, restore_job
 from admin_app.trash.bulk import CHUNK, BulkError, apply_chunk, fail, start_job
+from admin_app.trash.purge_job import PurgeRefusedError, purge_chunk, start_purge
 from admin_app.trash.restore_job import (
     JOB_KIND,
     RestoreJobError,
@@ -237,16 +238,46 @@ class RestoreJobPages:
 
     def restore_as_job(self, batch_ids: list[uuid.UUID], with_parents: bool) -> Response | None:
         """Start (or find) the batch's restore job; None when the batch is small enough."""
+        if (purging := running_restore(db.session, batch_ids, "purge")) is not None:
+            flash("Nothing was restored: a purge of that batch is running.", "error")
+            return redirect(url_for(".restore_job", job_id=purging.id))
         if running_restore(db.session, batch_ids) is None and not is_big(db.session, batch_ids):
             return None
         blocked_url = url_for(".preview", batch=[str(b) for b in batch_ids])
         return start_restore_job(batch_ids, with_parents=with_parents, blocked_url=blocked_url)
+
+    def purge_as_job(self, batch_ids: list[uuid.UUID]) -> Response | None:
+        """Start (or find) the batch's purge job; None when the batch is small enough."""
+        running = running_restore(db.session, batch_ids, "purge")
+        if running is None and not is_big(db.session, batch_ids):
+            return None
+        operator = current_operator()
+        try:
+            job, new = start_purge(
+                db.session, batch_ids, operator_id=operator.id if operator else None
+            )
+            db.session.commit()
+        except PurgeRefusedError as refused:
+            db.session.rollback()
+            flash(f"Nothing was purged: {refused}.", "error")
+            return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
+        if new:
+            flash(
+                f"{job.total:,} record(s) are more than {restore_job.BIG_BATCH:,}: they are "
+                "purged as a job, in chunks, with the progress below.",
+                "info",
+            )
+        else:
+            flash("A purge of this batch is already running: nothing new was started.", "info")
+        return redirect(url_for(".restore_job", job_id=job.id))
 
     def _restore_job(self, job_id: str) -> BulkJob:
         key = parse_uuid(job_id)
         job = None if key is None else db.session.get(BulkJob, key)
         if job is None or job.entity_type != JOB_KIND:
             abort(404)
+        if job.action == "purge" and not has_role(Role.ADMIN):
+            abort(403)  # a purge job is an admin's, as every purge is
         return job
 
     @expose("/job/<job_id>/")
@@ -266,8 +297,9 @@ class RestoreJobPages:
     @requires(Role.EDITOR)
     def restore_job_step(self, job_id: str) -> Response:
         job = self._restore_job(job_id)
+        step = purge_chunk if job.action == "purge" else restore_chunk
         try:
-            job = restore_chunk(db.session, job.id)
+            job = step(db.session, job.id)
             db.session.commit()
         except RestoreJobError as exc:
             db.session.rollback()

@@ -12,6 +12,7 @@ from admin_app.models import BulkJob, Comment, Post, Role
 from admin_app.soft_delete import with_deleted
 from admin_app.trash import restore_job, soft_delete
 from admin_app.trash.bulk import BulkError, apply_chunk, start_job
+from admin_app.trash.purge_job import start_purge
 from tests.conftest import csrf_token
 from tests.factories import CommentFactory, PostFactory
 
@@ -141,3 +142,49 @@ def test_every_purge_path_refuses_a_batch_being_restored(client, session, as_rol
     assert len(_in_trash(session, Post)) == len(left)
     _steps(client, progress)
     assert _in_trash(session, Post) == []
+
+
+def _ask_purge(client: Any, batch_id: Any) -> Any:
+    url = f"/admin/trash/preview/?batch={batch_id}"
+    data = {"batch": str(batch_id), "confirm": "yes", "csrf_token": csrf_token(client, url)}
+    return client.post("/admin/trash/purge/", data=data)
+
+
+def test_a_big_batch_purges_as_a_job_in_chunks_each_row_audited(
+    client, session, as_role, audit_log, big
+):
+    ids = {str(r.id) for r in big.records}
+    as_role(Role.ADMIN)
+    progress = _ask_purge(client, big.id).headers["Location"]
+    assert "/admin/trash/job/" in progress
+    page = client.get(progress).get_data(as_text=True)
+    assert "Purge a batch for good" in page
+    assert "purged as a job, in chunks" in page
+    assert len(_in_trash(session, Post)) == POSTS  # nothing gone before the first step
+
+    url = f"/admin/trash/preview/?batch={big.id}"
+    data = {"batch": str(big.id), "csrf_token": csrf_token(client, url)}
+    refused = client.post("/admin/trash/restore/", data=data, follow_redirects=True)
+    assert "Nothing was restored: a purge of that batch is running" in refused.get_data(
+        as_text=True
+    )
+
+    steps = _steps(client, progress)
+    assert [s["done"] for s in steps] == [5, 10, 12]  # five rows a request, never the batch
+    assert steps[-1]["status"] == "done"
+    session.rollback()
+    assert session.scalars(with_deleted(select(Post.id))).all() == []
+    assert session.scalars(with_deleted(select(Comment.id))).all() == []
+    purged = {e.entity_id for e in audit_log.entries(action="purge")}
+    assert purged == ids  # one purge entry per row, as a one-request purge writes them
+
+
+def test_editors_may_not_run_a_purge_job(client, session, as_role, big):
+    job, _ = start_purge(session, [big.id], operator_id=None)
+    session.commit()
+    progress = f"/admin/trash/job/{job.id}/"
+    as_role(Role.EDITOR)
+    assert client.get(progress).status_code == 403
+    token = csrf_token(client, "/admin/trash/")
+    assert client.post(progress + "step/", headers={"X-CSRFToken": token}).status_code == 403
+    assert len(_in_trash(session, Post)) == POSTS
