@@ -22,16 +22,21 @@ from admin_app.auth.roles import current_operator, has_role
 from admin_app.extensions import db
 from admin_app.models import BulkJob, Role
 from admin_app.models.naming import entity_type
-from admin_app.trash import RestoreBlocked
+from admin_app.trash import RestoreBlocked, restore_job
 from admin_app.trash.bulk import CHUNK, BulkError, apply_chunk, fail, start_job
+from admin_app.trash.purge_job import PurgeRefusedError, purge_chunk, start_purge
 from admin_app.trash.restore_job import (
     JOB_KIND,
     RestoreJobError,
+    as_one_job,
     is_big,
     job_batches,
+    preflight,
     restore_chunk,
+    restoring_batches,
     running_restore,
     start_restore,
+    touched_batches,
 )
 from admin_app.trash.restore_job import fail as fail_restore
 
@@ -83,7 +88,12 @@ class BulkBehaviour:
     @requires(Role.EDITOR)
     def bulk_view(self) -> str | Response:
         action = self._action()
-        total = self._bulk_query().count()
+        query = self._bulk_query()
+        total = query.count()
+        if action == "restore" and total:
+            batches = touched_batches(query, self.model)
+            if running_restore(db.session, batches) or as_one_job(db.session, batches):
+                return self._restore_as_job(batches, total)
         if request.method == "GET":  # the dry run: count only
             return str(
                 self.render(
@@ -97,6 +107,9 @@ class BulkBehaviour:
         if request.form.get("confirm") != "yes" or not total:
             flash("Nothing was done: tick the box to confirm.", "error")
             return redirect(self.get_url(".bulk_view") + f"?action={action}&{_criteria()}")
+        if action == "purge" and (busy := self._restoring(query)) is not None:
+            flash("Nothing was purged: a restore of a batch among these rows is running.", "error")
+            return redirect(url_for("trash.restore_job", job_id=busy.id))
         operator = current_operator()
         job = start_job(
             db.session,
@@ -108,6 +121,37 @@ class BulkBehaviour:
         )
         db.session.commit()
         return redirect(self.get_url(".bulk_progress", job_id=job.id) + f"?{job.criteria}")
+
+    def _restoring(self, query: Any) -> BulkJob | None:
+        """A restore job running over a batch the matches belong to (a handful of jobs at most)."""
+        restoring = restoring_batches(db.session)
+        if not restoring:
+            return None
+        hit = query.filter(self.model.delete_batch.in_(restoring)).with_entities(
+            self.model.delete_batch
+        )
+        batch = hit.limit(1).scalar()
+        return None if batch is None else running_restore(db.session, [batch])
+
+    def _restore_as_job(self, batch_ids: list[uuid.UUID], total: int) -> str | Response:
+        """The matches' batches are big: the recycle bin's restore job, pre-flight first."""
+        back = self.get_url(".bulk_view") + f"?action=restore&{_criteria()}"
+        if request.method == "GET":
+            plan = preflight(db.session, batch_ids)
+            return str(
+                self.render(
+                    "admin/trash/bulk_restore_confirm.html",
+                    total=total,
+                    plan=plan,
+                    big=restore_job.BIG_BATCH,
+                    batches=[str(b) for b in batch_ids],
+                    criteria=_criteria(),
+                )
+            )
+        if request.form.get("confirm") != "yes":
+            flash("Nothing was done: tick the box to confirm.", "error")
+            return redirect(back)
+        return start_restore_job(batch_ids, with_parents=False, blocked_url=back)
 
     def _job(self, job_id: str) -> BulkJob:
         try:
@@ -158,6 +202,35 @@ class BulkBehaviour:
             db.session.refresh(job)
 
 
+def start_restore_job(
+    batch_ids: list[uuid.UUID], *, with_parents: bool, blocked_url: str
+) -> Response:
+    """Start (or find) the batches' restore job and show its progress; the pre-flight first."""
+    operator = current_operator()
+    try:
+        job, new = start_restore(
+            db.session,
+            batch_ids,
+            with_parents=with_parents,
+            operator_id=operator.id if operator else None,
+        )
+        db.session.commit()
+    except RestoreBlocked as blocked:
+        db.session.rollback()
+        for problem in blocked.plan.problems:
+            flash(f"Nothing was restored: {problem.message}.", "error")
+        return redirect(blocked_url)
+    if new:
+        flash(
+            f"{job.total:,} record(s) are more than {restore_job.BIG_BATCH:,}: they come back "
+            "as a restore job, in chunks, with the progress below.",
+            "info",
+        )
+    else:
+        flash("A restore of this batch is already running: nothing new was started.", "info")
+    return redirect(url_for("trash.restore_job", job_id=job.id))
+
+
 class RestoreJobPages:
     """Mixed into the recycle bin: a big batch restores as a job, with its progress page."""
 
@@ -165,24 +238,37 @@ class RestoreJobPages:
 
     def restore_as_job(self, batch_ids: list[uuid.UUID], with_parents: bool) -> Response | None:
         """Start (or find) the batch's restore job; None when the batch is small enough."""
+        if (purging := running_restore(db.session, batch_ids, "purge")) is not None:
+            flash("Nothing was restored: a purge of that batch is running.", "error")
+            return redirect(url_for(".restore_job", job_id=purging.id))
         if running_restore(db.session, batch_ids) is None and not is_big(db.session, batch_ids):
+            return None
+        blocked_url = url_for(".preview", batch=[str(b) for b in batch_ids])
+        return start_restore_job(batch_ids, with_parents=with_parents, blocked_url=blocked_url)
+
+    def purge_as_job(self, batch_ids: list[uuid.UUID]) -> Response | None:
+        """Start (or find) the batch's purge job; None when the batch is small enough."""
+        running = running_restore(db.session, batch_ids, "purge")
+        if running is None and not is_big(db.session, batch_ids):
             return None
         operator = current_operator()
         try:
-            job, new = start_restore(
-                db.session,
-                batch_ids,
-                with_parents=with_parents,
-                operator_id=operator.id if operator else None,
+            job, new = start_purge(
+                db.session, batch_ids, operator_id=operator.id if operator else None
             )
             db.session.commit()
-        except RestoreBlocked as blocked:
+        except PurgeRefusedError as refused:
             db.session.rollback()
-            for problem in blocked.plan.problems:
-                flash(f"Nothing was restored: {problem.message}.", "error")
+            flash(f"Nothing was purged: {refused}.", "error")
             return redirect(url_for(".preview", batch=[str(b) for b in batch_ids]))
-        if not new:
-            flash("A restore of this batch is already running: nothing new was started.", "info")
+        if new:
+            flash(
+                f"{job.total:,} record(s) are more than {restore_job.BIG_BATCH:,}: they are "
+                "purged as a job, in chunks, with the progress below.",
+                "info",
+            )
+        else:
+            flash("A purge of this batch is already running: nothing new was started.", "info")
         return redirect(url_for(".restore_job", job_id=job.id))
 
     def _restore_job(self, job_id: str) -> BulkJob:
@@ -190,6 +276,8 @@ class RestoreJobPages:
         job = None if key is None else db.session.get(BulkJob, key)
         if job is None or job.entity_type != JOB_KIND:
             abort(404)
+        if job.action == "purge" and not has_role(Role.ADMIN):
+            abort(403)  # a purge job is an admin's, as every purge is
         return job
 
     @expose("/job/<job_id>/")
@@ -209,8 +297,9 @@ class RestoreJobPages:
     @requires(Role.EDITOR)
     def restore_job_step(self, job_id: str) -> Response:
         job = self._restore_job(job_id)
+        step = purge_chunk if job.action == "purge" else restore_chunk
         try:
-            job = restore_chunk(db.session, job.id)
+            job = step(db.session, job.id)
             db.session.commit()
         except RestoreJobError as exc:
             db.session.rollback()

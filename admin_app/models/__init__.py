@@ -2,7 +2,7 @@
 
 from admin_app.models import accounts, events, query, throttle
 from admin_app.models.accounts import LastAdminError
-from admin_app.models.activity import daily_activity
+from admin_app.models.activity import daily_activity, daily_trashed
 from admin_app.models.audit import Action, AuditEntry
 from admin_app.models.jobs import BulkJob
 from admin_app.models.mixins import TimestampMixin, UUIDMixin
@@ -41,6 +41,7 @@ __all__ = [
     "UUIDMixin",
     "User",
     "daily_activity",
+    "daily_trashed",
     "post_tags",
     "query",
     "register",

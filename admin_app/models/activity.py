@@ -3,6 +3,11 @@
 The dashboard's chart reads these few rows instead of scanning every table. The triggers
 (migration 0005_big_tables) count a row on its ``created_at`` day while it exists and on its
 ``deleted_at`` day while it is in the trash: exactly what counting the tables would find.
+
+``daily_trashed`` counts moves into the trash from the audit trail instead: a trigger on
+audit_entries (migration 0015_trash_followups) adds one for every entry whose diff moves
+``deleted_at`` from null to a time, whichever path wrote it (a delete, a bulk job, the API,
+the CLI, an undo's revert). A later restore or purge takes nothing back.
 """
 
 from __future__ import annotations
@@ -23,6 +28,24 @@ daily_activity = Table(
     Column("created", Integer, nullable=False, default=0),
     Column("deleted", Integer, nullable=False, default=0),
 )
+
+
+daily_trashed = Table(
+    "daily_trashed",
+    db.metadata,
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD, UTC, of the entry
+    Column("entity_type", String(50), primary_key=True),  # as the audit trail names it
+    Column("trashed", Integer, nullable=False, default=0),
+)
+
+
+def select_trashed(entity_types: list[str], since: str) -> Any:
+    """Per day from ``since`` (YYYY-MM-DD): records moved to the trash across the types."""
+    return (
+        select(daily_trashed.c.day, func.sum(daily_trashed.c.trashed))
+        .where(daily_trashed.c.entity_type.in_(entity_types), daily_trashed.c.day >= since)
+        .group_by(daily_trashed.c.day)
+    )
 
 
 def select_days(tables: list[str], since: str) -> Any:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, String, cast, desc, func, literal, null, select, union_all
+from sqlalchemy import String, cast, desc, func, literal, null, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from admin_app.columns import utc_now
-from admin_app.models.activity import rebuild, select_days
-from admin_app.models.audit import Action, AuditEntry
+from admin_app.models.activity import rebuild, select_days, select_trashed
 from admin_app.models.naming import entity_type, label_column
 from admin_app.models.operators import Operator
 from admin_app.models.query import AnySession
@@ -157,37 +156,25 @@ class DailyActivity:
 def activity_by_day(
     session: AnySession, models: list[Any], *, days: int = 30, now: datetime | None = None
 ) -> DailyActivity:
-    """Records created (from the rollup) and deleted (from the audit trail) per UTC day.
+    """Records created and records moved to the trash per UTC day, both from rollups.
 
-    Deletions are counted from the trail's soft_delete entries, so a later restore or purge
-    does not erase them; the rollup's own deleted column counts what is still in the trash.
+    Deletions are the audit trail's moves into the trash (``daily_trashed``, kept by a trigger
+    on the trail), so a later restore or purge does not erase them; the activity rollup's own
+    deleted column counts what is still in the trash and is not used here.
     """
     today = (now or utc_now()).astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     tables = [model.__tablename__ for model in models]
-    rows = session.connection().execute(select_days(tables, first.isoformat()))
+    connection = session.connection()
+    rows = connection.execute(select_days(tables, first.isoformat()))
     created = {day: int(made) for day, made, _ in rows}
-    since = datetime.combine(first, time.min, tzinfo=UTC)
-    gone = {day: int(n) for day, n in session.execute(_deletions_per_day(models, since))}
-    found = {day: (created.get(day, 0), gone.get(day, 0)) for day in {*created, *gone}}
+    types = [entity_type(model) for model in models]
+    gone = {day: int(n) for day, n in connection.execute(select_trashed(types, first.isoformat()))}
     span = [first + timedelta(days=offset) for offset in range(days)]
     return DailyActivity(
         days=span,
-        created=[found.get(day.isoformat(), (0, 0))[0] for day in span],
-        deleted=[found.get(day.isoformat(), (0, 0))[1] for day in span],
-    )
-
-
-def _deletions_per_day(models: list[Any], since: datetime) -> Select[str, int]:
-    day = utc_day(AuditEntry.occurred_at)
-    return (
-        select(day.label("day"), func.count().label("n"))
-        .where(
-            AuditEntry.occurred_at >= since,
-            AuditEntry.action == Action.SOFT_DELETE,
-            AuditEntry.entity_type.in_([entity_type(model) for model in models]),
-        )
-        .group_by(day)
+        created=[created.get(day.isoformat(), 0) for day in span],
+        deleted=[gone.get(day.isoformat(), 0) for day in span],
     )
 
 

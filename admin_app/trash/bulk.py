@@ -13,8 +13,10 @@ from typing import Any
 from admin_app.columns import utc_now, uuid7
 from admin_app.models import BulkJob
 from admin_app.models.query import AnySession
+from admin_app.trash import restore_job
 from admin_app.trash.purge import purge
 from admin_app.trash.restore import RestoreBlocked, restore
+from admin_app.trash.restore_job import big_batches_in
 from admin_app.trash.service import soft_delete
 
 CHUNK = 500  # rows per call: each is one transaction of a few hundred milliseconds
@@ -69,11 +71,23 @@ def _act(session: AnySession, job: BulkJob, records: list[Any]) -> None:
     if job.action == "trash":
         soft_delete(session, records, actor_id=job.operator_id, batch_id=job.batch_id)
     elif job.action == "restore":
+        batches = sorted({r.delete_batch for r in records})
+        if big := big_batches_in(session, batches):
+            raise BulkError(
+                f"batch {big[0]} holds more than {restore_job.BIG_BATCH:,} rows: restore it "
+                "from the recycle bin, where a big batch restores as a job in chunks"
+            )
         try:
-            restore(session, sorted({r.delete_batch for r in records}))
+            restore(session, batches)
         except RestoreBlocked as exc:
             raise BulkError(str(exc)) from exc
     else:
+        restoring = restore_job.restoring_batches(session)
+        if busy := sorted({r.delete_batch for r in records} & restoring):
+            raise BulkError(
+                f"a restore of batch {busy[0]} is running: nothing of this chunk was purged; "
+                "let the restore finish (the recycle bin shows its progress), then purge again"
+            )
         purge(session, records)
 
 

@@ -82,7 +82,7 @@ def preflight(
             break
         plan.batch_ids += sorted(missing)
     plan.sizes = batch_sizes(session, plan.batch_ids)
-    plan.records = _next_rows(session, plan.batch_ids, SHOWN, lock=False)
+    plan.records = next_rows(session, plan.batch_ids, SHOWN, lock=False)
     return plan
 
 
@@ -144,16 +144,22 @@ def _shared_within(
     return problems
 
 
-def _next_rows(
-    session: AnySession, batch_ids: list[uuid.UUID], limit: int, *, lock: bool = True
+def next_rows(
+    session: AnySession,
+    batch_ids: list[uuid.UUID],
+    limit: int,
+    *,
+    lock: bool = True,
+    models: Iterable[Any] = DOMAIN_MODELS,
 ) -> list[Any]:
-    """The next rows still in the batches, parents' models first (the order of DOMAIN_MODELS).
+    """The next rows still in the batches, in the order of ``models`` (parents first by default;
+    a purge job passes children first).
 
     With ``lock``, the rows are locked first: a purge of the batch waits for this chunk (or
     this chunk for the purge, and then finds those rows gone).
     """
     found: list[Any] = []
-    for model in DOMAIN_MODELS:
+    for model in models:
         if len(found) >= limit:
             break
         in_batch = and_(model.delete_batch.in_(batch_ids), model.deleted_at.is_not(None))
@@ -178,18 +184,21 @@ def job_batches(job: BulkJob) -> list[uuid.UUID]:
     return [uuid.UUID(value) for key, value in parse_qsl(job.criteria) if key == "batch"]
 
 
-def running_restores(session: AnySession) -> list[BulkJob]:
-    """Restore jobs now running, oldest first (a handful at most)."""
+def running_restores(session: AnySession, action: str = "restore") -> list[BulkJob]:
+    """Restore (or purge) jobs of batches now running, oldest first (a handful at most)."""
     stmt = select(BulkJob).where(
-        BulkJob.action == "restore", BulkJob.entity_type == JOB_KIND, BulkJob.status == "running"
+        BulkJob.action == action, BulkJob.entity_type == JOB_KIND, BulkJob.status == "running"
     )
     return list(session.scalars(stmt.order_by(BulkJob.created_at)))
 
 
-def running_restore(session: AnySession, batch_ids: Iterable[uuid.UUID]) -> BulkJob | None:
-    """The restore job now running over any of the batches, if there is one."""
+def running_restore(
+    session: AnySession, batch_ids: Iterable[uuid.UUID], action: str = "restore"
+) -> BulkJob | None:
+    """The restore (or purge) job now running over any of the batches, if there is one."""
     wanted = set(batch_ids)
-    return next((j for j in running_restores(session) if wanted & set(job_batches(j))), None)
+    jobs = running_restores(session, action)
+    return next((j for j in jobs if wanted & set(job_batches(j))), None)
 
 
 def restoring_batches(session: AnySession) -> set[uuid.UUID]:
@@ -263,7 +272,7 @@ def restore_chunk(session: AnySession, job_id: uuid.UUID, *, chunk: int | None =
     job = session.get(BulkJob, job_id, with_for_update=True, populate_existing=True)
     if job is None or job.status != "running":
         return job  # type: ignore[return-value]
-    records = _next_rows(session, job_batches(job), chunk)
+    records = next_rows(session, job_batches(job), chunk)
     if records:
         _bring_back(session, RestorePlan(batch_ids=job_batches(job), records=records))
         job.done += len(records)
@@ -312,3 +321,26 @@ def fail(session: AnySession, job_id: uuid.UUID, reason: str) -> BulkJob | None:
         job.status, job.error, job.finished_at = "failed", reason[:255], utc_now()
         session.flush()
     return job
+
+
+MAX_JOB_BATCHES = 100  # a restore over a filter touching more batches goes chunk by chunk
+
+
+def touched_batches(query: Any, model: Any) -> list[uuid.UUID]:
+    """The delete batches the rows of ``query`` belong to, up to one more than MAX_JOB_BATCHES."""
+    distinct = query.with_entities(model.delete_batch).distinct().limit(MAX_JOB_BATCHES + 1)
+    return sorted(batch for (batch,) in distinct if batch is not None)
+
+
+def as_one_job(session: AnySession, batch_ids: list[uuid.UUID]) -> bool:
+    """Whether restoring these batches whole is big enough to run as a restore job.
+
+    A filter touching more than MAX_JOB_BATCHES batches is left to the chunked bulk job,
+    whose chunks then refuse any one batch above BIG_BATCH (see ``big_batches_in``).
+    """
+    return 0 < len(batch_ids) <= MAX_JOB_BATCHES and is_big(session, batch_ids)
+
+
+def big_batches_in(session: AnySession, batch_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    """The batches above BIG_BATCH among ``batch_ids``: one request must not restore them whole."""
+    return [batch for batch in batch_ids if is_big(session, [batch])]

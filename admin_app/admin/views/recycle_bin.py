@@ -125,6 +125,8 @@ class RecycleBinView(RestoreJobPages, AccessMixin, BaseView):
             db.session.rollback()
             flash("Nothing was purged: a restore of that batch is running.", "error")
             return redirect(url_for(".restore_job", job_id=job.id))
+        if (as_job := self.purge_as_job(batch_ids)) is not None:
+            return as_job  # a big batch, or one whose purge job is running
         records = batch_records(db.session, batch_ids)
         if not records:
             db.session.rollback()

@@ -19,7 +19,7 @@ from admin_app.admin.views.content import ContentView
 from admin_app.extensions import db
 from admin_app.models import Operator, Role
 from admin_app.soft_delete import get_with_deleted, with_deleted
-from admin_app.trash import lock_rows, preview_cascade, purge
+from admin_app.trash import lock_rows, preview_cascade, purge, running_restore
 
 
 def _batch_link(view: Any, context: Any, model: Any, name: str) -> Markup:
@@ -94,6 +94,10 @@ class TrashModelView(BulkBehaviour, SecureModelView):
         if request.form.get("confirm") != "yes" or not records:
             flash("Nothing was purged: tick the box to confirm.", "error")
             return redirect(self.get_url(".index_view"))
+        if (job := running_restore(db.session, {r.delete_batch for r in records})) is not None:
+            db.session.rollback()
+            flash("Nothing was purged: a restore of that batch is running.", "error")
+            return redirect(url_for("trash.restore_job", job_id=job.id))
         removed = purge(db.session, records)
         db.session.commit()
         flash(f"Purged {sum(removed.values())} record(s) permanently.", "success")
