@@ -100,7 +100,14 @@ LIST_PARAMS = [
     {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
     for name, schema, text in (
         ("q", {"type": "string"}, "full-text search"),
-        ("sort", {"type": "string"}, "a column, '-' first for descending; default -created_at"),
+        (
+            "sort",
+            {"type": "string"},
+            (
+                "a column or a stored count (comment_count, post_count, reply_count, "
+                "reading_minutes), '-' first for descending; default -created_at"
+            ),
+        ),
         ("cursor", {"type": "string"}, "continue after links.next's cursor"),
         ("page", {"type": "integer", "minimum": 1}, "a shallow page number"),
         ("per_page", {"type": "integer", "minimum": 1}, "items per page"),

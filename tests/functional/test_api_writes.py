@@ -128,10 +128,33 @@ def test_patch_without_if_match_is_428_and_stale_412_and_nothing_changes(editor,
     made = _new_user(editor).get_json()
     problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}), 428)
     stale = problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}, if_match='"0"'), 412)
-    assert "editor-api changed it" in stale["detail"]
+    assert "editor-api (create: " in stale["detail"]
     assert "nothing was changed" in stale["detail"]
     session.rollback()
     assert session.get(User, uuid.UUID(made["id"])).first_name == ""
+
+
+def test_412_names_every_change_since_the_version_the_script_read(client, editor, session):
+    other = token_for(client, Role.ADMIN, label="ticket 42")
+    made = _new_user(editor).get_json()
+    url = f"users/{made['id']}"
+    assert editor.patch(url, {"first_name": "Ada"}, if_match='"1"').status_code == 200
+    assert other.patch(url, {"last_name": "King"}, if_match='"2"').status_code == 200
+    stale = problem(editor.patch(url, {"email": "x@example.org"}, if_match='"1"'), 412)
+    detail = stale["detail"]
+    first, second = "editor-api (update: first_name)", "admin-api (update: last_name)"
+    assert first in detail
+    assert second in detail
+    assert detail.index(first) < detail.index(second)  # oldest first, as they happened
+    assert [(c["actor"], c["fields"], c["token_label"]) for c in stale["changes"]] == [
+        ("editor-api", ["first_name"], "nightly import"),
+        ("admin-api", ["last_name"], "ticket 42"),
+    ]
+    assert stale["current_etag"] == '"3"'
+    newer = problem(editor.patch(url, {"email": "x@example.org"}, if_match='"2"'), 412)
+    assert [c["actor"] for c in newer["changes"]] == ["admin-api"]
+    session.rollback()
+    assert session.get(User, uuid.UUID(made["id"])).email == "ada@example.org"
 
 
 def test_two_scripts_with_one_etag_one_wins_the_other_gets_412(client, editor, session):
