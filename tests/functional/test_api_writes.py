@@ -257,6 +257,15 @@ def test_a_viewer_reads_but_writes_nothing(client, session):
     problem(viewer.get("tags", trashed="only"), 403)
 
 
+def test_a_viewer_s_full_token_is_refused_for_the_role_not_as_read_only(client):
+    # The token is a full one: blaming it would send the script's author to make another.
+    viewer = token_for(client, Role.VIEWER)
+    for refused in (viewer.post("tags", {"name": "x"}), viewer.get("tags", trashed="only")):
+        detail = problem(refused, 403)["detail"]
+        assert "the editor role is required" in detail
+        assert "read-only" not in detail
+
+
 def test_a_read_only_token_of_an_admin_only_reads(client, session):
     reader = token_for(client, Role.ADMIN, read_only=True)
     assert reader.get("tags").status_code == 200
