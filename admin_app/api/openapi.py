@@ -99,7 +99,7 @@ ETAG = {"ETag": {"schema": {"type": "string"}, "description": "the record's vers
 LIST_PARAMS = [
     {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
     for name, schema, text in (
-        ("q", {"type": "string"}, "full-text search"),
+        ("q", {"type": "string"}, "full-text search: best match first, unless sort is given"),
         (
             "sort",
             {"type": "string"},

@@ -158,7 +158,7 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
         raise ParamError(f"per_page: at most {settings['app']['api_max_per_page']}")
     if "cursor" in request.args:
         if sort is None:
-            raise ParamError("cursor: keyset pages follow a sort; not available with q")
+            raise ParamError("cursor: keyset pages follow a sort; with q, send sort= too")
         return cursor_page(
             stmt,
             model,
@@ -205,6 +205,9 @@ def list_records(model_name: str) -> tuple[Response, int] | Response:
             if not searchable_columns(model):
                 raise ParamError(f"{model_name} has no full-text search")
             stmt = search(db.session, model, request.args["q"], stmt)
+            if "sort" in request.args:  # as in the console: a chosen sort orders the matches
+                sort = _sort(model)
+                stmt = _sorted(model, stmt.order_by(None), sort)
         else:
             sort = _sort(model)
             stmt = _sorted(model, stmt, sort)

@@ -170,3 +170,17 @@ def test_computed_hybrids_are_not_sort_keys_and_the_400_names_the_keys(client, v
     if path == "/api/v1/posts":
         assert "comment_count" in detail
         assert "reading_minutes" in detail
+
+
+def test_a_search_with_a_sort_orders_the_matches_by_it_and_pages_by_cursor(client, session, viewer):
+    # Without sort= the best match comes first; a script that asks for an order gets it.
+    _posts_with_comments(session, [1, 3, 0, 2])
+    PostFactory(title="Unrelated", body="nothing to find")
+    session.commit()
+    found = _get(client, "/api/v1/posts", q="word", sort="-comment_count").get_json()
+    assert [item["comment_count"] for item in found["items"]] == [3, 2, 1, 0]
+    walked = _walk(client, "/api/v1/posts", q="word", sort="-comment_count", per_page=1)
+    assert walked == [item["id"] for item in found["items"]]
+    refused = _get(client, "/api/v1/posts", q="word", sort="is_published")
+    assert refused.status_code == 400
+    assert "comment_count" in refused.get_json()["detail"]
