@@ -40,6 +40,23 @@ PROBLEM = {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        # Extensions: a 412 names the current ETag and the writes since the one sent; a
+        # refused restore (409) gives each reason with a link to the other record.
+        "current_etag": {"type": "string"},
+        "changes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "actor": {"type": "string"},
+                    "action": {"type": "string"},
+                    "fields": {"type": "array", "items": {"type": "string"}},
+                    "at": {"type": "string", "format": "date-time"},
+                    "token_label": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "reasons": {"type": "array", "items": {"type": "object"}},
     },
 }
 

@@ -97,7 +97,8 @@ def check_if_match(record: Any) -> None:
     header = request.headers.get("If-Match")
     if header is None:
         raise ApiProblem(428, "send If-Match with the ETag you read, so no change is lost")
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    # If-Match compares strongly (RFC 9110, 13.1.1): a weak tag never matches our strong ones.
+    tags = {tag.strip() for tag in header.split(",")}
     if "*" in tags or etag(record) in tags:
         return
     entries = since.changes_since(db.session, record, _seen_version(tags, record))
@@ -116,7 +117,7 @@ def _seen_version(tags: set[str], record: Any) -> int:
     (then only the latest change is named)."""
     versions = []
     for tag in tags:
-        digits = tag.strip('"')
+        digits = tag.removeprefix("W/").strip('"')
         if digits.isdigit() and int(digits) < record.version:
             versions.append(int(digits))
     return max(versions, default=record.version)

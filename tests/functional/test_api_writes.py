@@ -157,6 +157,14 @@ def test_412_names_every_change_since_the_version_the_script_read(client, editor
     assert session.get(User, uuid.UUID(made["id"])).email == "ada@example.org"
 
 
+def test_if_match_compares_strongly_so_a_weak_tag_is_412(editor, session):
+    made = _new_user(editor).get_json()
+    weak = problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}, if_match='W/"1"'), 412)
+    assert weak["current_etag"] == '"1"'
+    listed = editor.patch(f"users/{made['id']}", {"first_name": "Y"}, if_match='"7", "1"')
+    assert listed.status_code == 200
+
+
 def test_two_scripts_with_one_etag_one_wins_the_other_gets_412(client, editor, session):
     other = token_for(client, Role.EDITOR, label="other script")
     made = _new_user(editor).get_json()
