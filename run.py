@@ -22,6 +22,7 @@ from admin_app.extensions import db
 
 log = logging.getLogger("admin_app.run")
 LOOP_S = 0.1  # how often the serving loop looks at the shutdown flag
+BODY_BACKSTOP = 4  # waitress buffers (to a file) up to this many times max_body_bytes
 
 
 class GracefulServer:
@@ -85,7 +86,9 @@ def main() -> int:
             port=server["port"],
             threads=server["threads"],
             connection_limit=server["connection_limit"],
-            max_request_body_size=server["max_body_bytes"],
+            # Flask refuses a body over max_body_bytes with the page or problem+json of a
+            # 413; waitress's own 413 is bare text, so it is only the backstop, further out.
+            max_request_body_size=server["max_body_bytes"] * BODY_BACKSTOP,
             channel_timeout=server["channel_timeout"],
             ident="admin_app",
         ),

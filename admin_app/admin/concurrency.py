@@ -11,42 +11,21 @@ from typing import Any
 
 from flask import flash
 from flask_admin.contrib.sqla import ModelView
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from admin_app.admin.parsing import parse_int
+from admin_app.audit import since
 from admin_app.extensions import db
 from admin_app.models import AuditEntry
-from admin_app.models.naming import entity_type
 
 SEEN = "seen_version"
 RACED = "Not saved: someone saved this record at the same moment. Reload it and try again."
 
 
-# How far back to look for the entries that moved a version when only some fields count.
-_SCAN = 100
-
-
 def changes_since(model: Any, seen: int, fields: tuple[str, ...] | None = None) -> list[AuditEntry]:
-    """The audit entries of the writes that moved ``model`` past version ``seen``, oldest first.
-
-    ``fields``: only these move the version (operators), so entries touching none are skipped.
-    """
-    wanted = max(model.version - seen, 1)
-    stmt = (
-        select(AuditEntry)
-        .where(
-            AuditEntry.entity_type == entity_type(model),
-            AuditEntry.entity_id == str(model.id),
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(wanted if fields is None else _SCAN)
-    )
-    entries = list(db.session.scalars(stmt).all())
-    if fields is not None:
-        entries = [entry for entry in entries if set(entry.changes) & set(fields)]
-    return list(reversed(entries[:wanted]))
+    """The audit entries of the writes that moved ``model`` past version ``seen``, oldest first."""
+    return since.changes_since(db.session, model, seen, fields)
 
 
 def stale_message(model: Any, seen: int, fields: tuple[str, ...] | None = None) -> str:

@@ -27,11 +27,13 @@ def allowed(operator: Any, needed: Role) -> None:
             "sign in, or send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": CHALLENGE},
         )
+    # The operator's role first: a full token of a viewer is refused for the role, not
+    # for being read-only.
+    if not operator.has_role(needed):
+        raise ApiProblem(403, f"the {needed.value} role is required")
     token = current_token()
     if token is not None and not token.grants(needed):
         raise ApiProblem(403, f"this token is read-only; the {needed.value} role is required")
-    if not operator.has_role(needed):
-        raise ApiProblem(403, f"the {needed.value} role is required")
     if two_factor.set_up_required(operator):
         raise ApiProblem(403, "set up two-factor sign-in first")
 

@@ -40,6 +40,23 @@ PROBLEM = {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        # Extensions: a 412 names the current ETag and the writes since the one sent; a
+        # refused restore (409) gives each reason with a link to the other record.
+        "current_etag": {"type": "string"},
+        "changes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "actor": {"type": "string"},
+                    "action": {"type": "string"},
+                    "fields": {"type": "array", "items": {"type": "string"}},
+                    "at": {"type": "string", "format": "date-time"},
+                    "token_label": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "reasons": {"type": "array", "items": {"type": "object"}},
     },
 }
 
@@ -99,8 +116,15 @@ ETAG = {"ETag": {"schema": {"type": "string"}, "description": "the record's vers
 LIST_PARAMS = [
     {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
     for name, schema, text in (
-        ("q", {"type": "string"}, "full-text search"),
-        ("sort", {"type": "string"}, "a column, '-' first for descending; default -created_at"),
+        ("q", {"type": "string"}, "full-text search: best match first, unless sort is given"),
+        (
+            "sort",
+            {"type": "string"},
+            (
+                "a column or a stored count (comment_count, post_count, reply_count, "
+                "reading_minutes), '-' first for descending; default -created_at"
+            ),
+        ),
         ("cursor", {"type": "string"}, "continue after links.next's cursor"),
         ("page", {"type": "integer", "minimum": 1}, "a shallow page number"),
         ("per_page", {"type": "integer", "minimum": 1}, "items per page"),

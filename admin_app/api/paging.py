@@ -18,7 +18,8 @@ from admin_app.models.query import PaginationError
 
 @dataclass(frozen=True)
 class ApiSort:
-    """``?sort=-created_at``: the raw parameter, the column and its direction."""
+    """``?sort=-created_at``: the raw parameter, the attribute that holds a row's value (a
+    stored counter's for a counter hybrid), the column and its direction."""
 
     raw: str
     name: str

@@ -9,11 +9,11 @@ from flask import request, url_for
 from sqlalchemy import inspect, select
 
 from admin_app.api.problems import ApiProblem
+from admin_app.audit import since
 from admin_app.columns import to_json
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, AuditEntry
 from admin_app.models.counters import STORED_VALUES
-from admin_app.models.naming import entity_type
 from admin_app.soft_delete import get_with_deleted
 
 MODELS = {model.__tablename__: model for model in DOMAIN_MODELS}
@@ -97,25 +97,37 @@ def check_if_match(record: Any) -> None:
     header = request.headers.get("If-Match")
     if header is None:
         raise ApiProblem(428, "send If-Match with the ETag you read, so no change is lost")
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    if "*" not in tags and etag(record) not in tags:
-        raise ApiProblem(
-            412,
-            f"the record is at version {record.version}, not the one you sent ({header[:40]}): "
-            f"{last_writer(record)} changed it since you read it; nothing was changed",
-            current_etag=etag(record),
-        )
-
-
-def last_writer(record: Any) -> str:
-    """Who made the record's latest audited change, as the trail names them."""
-    stmt = (
-        select(AuditEntry.actor_name)
-        .where(
-            AuditEntry.entity_type == entity_type(record),
-            AuditEntry.entity_id == str(record.id),
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
+    # If-Match compares strongly (RFC 9110, 13.1.1): a weak tag never matches our strong ones.
+    tags = {tag.strip() for tag in header.split(",")}
+    if "*" in tags or etag(record) in tags:
+        return
+    entries = since.changes_since(db.session, record, _seen_version(tags, record))
+    who = "; ".join(since.describe(entry) for entry in entries) or "someone"
+    raise ApiProblem(
+        412,
+        f"the record is at version {record.version}, not the one you sent ({header[:40]}): "
+        f"since you read it, {who} changed it; nothing was changed",
+        current_etag=etag(record),
+        changes=[_change(entry) for entry in entries],
     )
-    return db.session.scalars(stmt).first() or "someone"
+
+
+def _seen_version(tags: set[str], record: Any) -> int:
+    """The newest version among the tags sent; the record's own when none is a version of it
+    (then only the latest change is named)."""
+    versions = []
+    for tag in tags:
+        digits = tag.removeprefix("W/").strip('"')
+        if digits.isdigit() and int(digits) < record.version:
+            versions.append(int(digits))
+    return max(versions, default=record.version)
+
+
+def _change(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "actor": entry.actor_name,
+        "action": entry.action,
+        "fields": sorted(entry.changes),
+        "at": to_json(entry.occurred_at),
+        "token_label": entry.token_label,
+    }

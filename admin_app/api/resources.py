@@ -46,6 +46,12 @@ def _commit() -> None:
         ) from None
 
 
+def _no_content() -> Response:
+    response = Response(status=204)
+    del response.headers["Content-Type"]  # there is no body to describe
+    return response
+
+
 @api_role(Role.VIEWER)
 def show_record(model_name: str, entity_id: str) -> Response:
     return _answer(records.live_record(records.model_for(model_name), entity_id))
@@ -89,7 +95,7 @@ def delete_record(model_name: str, entity_id: str) -> Response:
     operator = current_operator()
     soft_delete(db.session, [record], actor_id=operator.id if operator else None)
     _commit()
-    return Response(status=204)
+    return _no_content()
 
 
 def _purge(model: Any, entity_id: str) -> Response:
@@ -102,7 +108,7 @@ def _purge(model: Any, entity_id: str) -> Response:
         raise ApiProblem(409, "only a record in the trash can be purged; DELETE it first")
     purge(db.session, [record])
     _commit()
-    return Response(status=204)
+    return _no_content()
 
 
 @api_role(Role.EDITOR)

@@ -106,12 +106,36 @@ def _refuse_nul_bytes() -> None:
             raise ParamError(f"{name}: NUL bytes are not allowed")
 
 
+def _stored_hybrids(model: Any) -> dict[str, str]:
+    """Hybrids kept in a stored column (counts, reading time), by name, with that attribute.
+
+    The console sorts by these and no other hybrid: an index serves them, while a computed
+    one (``is_published``, ``full_name``) would compute and sort every row of the table.
+    """
+    found = {}
+    for value in STORED_VALUES:
+        if value.model is model:
+            found[value.name.split(".")[1]] = value.attribute
+    return found
+
+
+def _sortable(model: Any) -> dict[str, tuple[Any, str]]:
+    """Every sort key: name -> (SQL expression, attribute that holds a row's value)."""
+    found = {name: (getattr(model, name), name) for name in _columns(model)}
+    for name, attribute in _stored_hybrids(model).items():
+        found[name] = (getattr(model, attribute), attribute)
+    return found
+
+
 def _sort(model: Any) -> ApiSort:
     raw = request.args.get("sort", "-created_at")
-    name = raw.lstrip("-")
-    if name not in _columns(model):
-        raise ParamError(f"cannot sort by {name!r}")
-    return ApiSort(raw, name, getattr(model, name), raw.startswith("-"))
+    name = raw.removeprefix("-")
+    sortable = _sortable(model)
+    if name not in sortable:
+        known = ", ".join(sorted(sortable))
+        raise ParamError(f"cannot sort by {name[:40]!r}; sortable ('-' first to reverse): {known}")
+    column, attribute = sortable[name]
+    return ApiSort(raw, attribute, column, raw.startswith("-"))
 
 
 def _sorted(model: Any, stmt: Any, sort: ApiSort) -> Any:
@@ -134,7 +158,7 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
         raise ParamError(f"per_page: at most {settings['app']['api_max_per_page']}")
     if "cursor" in request.args:
         if sort is None:
-            raise ParamError("cursor: keyset pages follow a sort; not available with q")
+            raise ParamError("cursor: keyset pages follow a sort; with q, send sort= too")
         return cursor_page(
             stmt,
             model,
@@ -181,6 +205,9 @@ def list_records(model_name: str) -> tuple[Response, int] | Response:
             if not searchable_columns(model):
                 raise ParamError(f"{model_name} has no full-text search")
             stmt = search(db.session, model, request.args["q"], stmt)
+            if "sort" in request.args:  # as in the console: a chosen sort orders the matches
+                sort = _sort(model)
+                stmt = _sorted(model, stmt.order_by(None), sort)
         else:
             sort = _sort(model)
             stmt = _sorted(model, stmt, sort)

@@ -12,7 +12,7 @@ import pytest
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.models import Role
-from tests.factories import PostFactory, TaskFactory
+from tests.factories import CommentFactory, PostFactory, TaskFactory
 
 
 @pytest.fixture
@@ -95,3 +95,92 @@ def test_a_total_above_the_threshold_says_it_is_not_exact(client, session, viewe
     assert len(_walk(client, "/api/v1/posts", per_page=2)) == 6
     few = _get(client, "/api/v1/posts", per_page=2, id="00000000-0000-0000-0000-000000000000")
     assert (few.get_json()["total"], few.get_json()["total_is_exact"]) == (0, True)
+
+
+# --- sorting by stored counters (the hybrids the console sorts by) ------------------------
+
+
+def _posts_with_comments(session: Any, counts: list[int]) -> None:
+    for n, count in enumerate(counts):
+        post = PostFactory(title=f"Counted {n}", body=" ".join(["word"] * (250 * n + 1)))
+        for _ in range(count):
+            CommentFactory(post=post)
+    session.commit()
+
+
+@pytest.mark.parametrize(
+    "sort", ["comment_count", "-comment_count", "reading_minutes", "-reading_minutes"]
+)
+def test_stored_counters_sort_and_cursor_pages_follow_them(client, session, viewer, sort):
+    # Equal counts on purpose: the id breaks the ties, pages neither repeat nor skip.
+    _posts_with_comments(session, [2, 0, 1, 2, 0, 3, 1])
+    name = sort.removeprefix("-")
+    items = _get(client, "/api/v1/posts", sort=sort, per_page=100).get_json()["items"]
+    values = [item[name] for item in items]
+    assert values == sorted(values, reverse=sort.startswith("-"))
+    assert len(set(values)) > 1
+    assert _walk(client, "/api/v1/posts", sort=sort, per_page=2) == [i["id"] for i in items]
+
+
+def test_shallow_pages_continue_by_cursor_on_a_counter_sort(client, session, viewer):
+    _posts_with_comments(session, [1, 3, 2, 0])
+    first = _get(client, "/api/v1/posts", sort="-comment_count", per_page=2).get_json()
+    assert [item["comment_count"] for item in first["items"]] == [3, 2]
+    rest = client.get(first["links"]["next"]).get_json()
+    assert [item["comment_count"] for item in rest["items"]] == [1, 0]
+
+
+@pytest.mark.parametrize(
+    ("path", "sort"),
+    [("/api/v1/users", "-post_count"), ("/api/v1/tags", "post_count")],
+)
+def test_post_counts_sort_users_and_tags(client, session, viewer, path, sort):
+    author = PostFactory().author
+    PostFactory(author=author)
+    session.commit()
+    items = _get(client, path, sort=sort, per_page=100).get_json()["items"]
+    values = [item["post_count"] for item in items]
+    assert values == sorted(values, reverse=sort.startswith("-"))
+
+
+def test_reply_count_sorts_comments(client, session, viewer):
+    parent = CommentFactory()
+    CommentFactory(post=parent.post, parent=parent)
+    session.commit()
+    items = _get(client, "/api/v1/comments", sort="-reply_count").get_json()["items"]
+    assert [item["reply_count"] for item in items] == [1, 0]
+
+
+@pytest.mark.parametrize(
+    ("path", "sort"),
+    [
+        ("/api/v1/posts", "is_published"),
+        ("/api/v1/users", "full_name"),
+        ("/api/v1/tasks", "-is_overdue"),
+        ("/api/v1/posts", "stored_comment_count"),
+    ],
+)
+def test_computed_hybrids_are_not_sort_keys_and_the_400_names_the_keys(client, viewer, path, sort):
+    response = _get(client, path, sort=sort)
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    detail = response.get_json()["detail"]
+    assert sort.removeprefix("-") in detail
+    assert "created_at" in detail
+    if path == "/api/v1/posts":
+        assert "comment_count" in detail
+        assert "reading_minutes" in detail
+
+
+def test_a_search_with_a_sort_orders_the_matches_by_it_and_pages_by_cursor(client, session, viewer):
+    # Without sort= the best match comes first; a script that asks for an order gets it.
+    _posts_with_comments(session, [1, 3, 0, 2])
+    PostFactory(title="Unrelated", body="nothing to find")
+    session.commit()
+    found = _get(client, "/api/v1/posts", q="word", sort="-comment_count").get_json()
+    assert [item["comment_count"] for item in found["items"]] == [3, 2, 1, 0]
+    walked = _walk(client, "/api/v1/posts", q="word", sort="-comment_count", per_page=1)
+    assert walked == [item["id"] for item in found["items"]]
+    refused = _get(client, "/api/v1/posts", q="word", sort="is_published")
+    assert refused.status_code == 400
+    assert "comment_count" in refused.get_json()["detail"]

@@ -128,10 +128,41 @@ def test_patch_without_if_match_is_428_and_stale_412_and_nothing_changes(editor,
     made = _new_user(editor).get_json()
     problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}), 428)
     stale = problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}, if_match='"0"'), 412)
-    assert "editor-api changed it" in stale["detail"]
+    assert "editor-api (create: " in stale["detail"]
     assert "nothing was changed" in stale["detail"]
     session.rollback()
     assert session.get(User, uuid.UUID(made["id"])).first_name == ""
+
+
+def test_412_names_every_change_since_the_version_the_script_read(client, editor, session):
+    other = token_for(client, Role.ADMIN, label="ticket 42")
+    made = _new_user(editor).get_json()
+    url = f"users/{made['id']}"
+    assert editor.patch(url, {"first_name": "Ada"}, if_match='"1"').status_code == 200
+    assert other.patch(url, {"last_name": "King"}, if_match='"2"').status_code == 200
+    stale = problem(editor.patch(url, {"email": "x@example.org"}, if_match='"1"'), 412)
+    detail = stale["detail"]
+    first, second = "editor-api (update: first_name)", "admin-api (update: last_name)"
+    assert first in detail
+    assert second in detail
+    assert detail.index(first) < detail.index(second)  # oldest first, as they happened
+    assert [(c["actor"], c["fields"], c["token_label"]) for c in stale["changes"]] == [
+        ("editor-api", ["first_name"], "nightly import"),
+        ("admin-api", ["last_name"], "ticket 42"),
+    ]
+    assert stale["current_etag"] == '"3"'
+    newer = problem(editor.patch(url, {"email": "x@example.org"}, if_match='"2"'), 412)
+    assert [c["actor"] for c in newer["changes"]] == ["admin-api"]
+    session.rollback()
+    assert session.get(User, uuid.UUID(made["id"])).email == "ada@example.org"
+
+
+def test_if_match_compares_strongly_so_a_weak_tag_is_412(editor, session):
+    made = _new_user(editor).get_json()
+    weak = problem(editor.patch(f"users/{made['id']}", {"first_name": "X"}, if_match='W/"1"'), 412)
+    assert weak["current_etag"] == '"1"'
+    listed = editor.patch(f"users/{made['id']}", {"first_name": "Y"}, if_match='"7", "1"')
+    assert listed.status_code == 200
 
 
 def test_two_scripts_with_one_etag_one_wins_the_other_gets_412(client, editor, session):
@@ -159,7 +190,9 @@ def test_delete_trashes_with_the_console_cascade_in_one_batch(editor, session):
     CommentFactory(post=post)
     session.commit()
     problem(editor.delete(f"posts/{post.id}"), 428)
-    assert editor.delete(f"posts/{post.id}", if_match='"1"').status_code == 204
+    deleted = editor.delete(f"posts/{post.id}", if_match='"1"')
+    assert deleted.status_code == 204
+    assert "Content-Type" not in deleted.headers  # no body, nothing to describe
     session.rollback()
     trashed = get_with_deleted(session, Post, post.id)
     comments = session.scalars(with_deleted(select(Comment).filter_by(post_id=post.id))).all()
@@ -232,6 +265,15 @@ def test_a_viewer_reads_but_writes_nothing(client, session):
     problem(viewer.delete(f"tags/{tag.id}", "*"), 403)
     problem(viewer.post(f"tags/{tag.id}/restore"), 403)
     problem(viewer.get("tags", trashed="only"), 403)
+
+
+def test_a_viewer_s_full_token_is_refused_for_the_role_not_as_read_only(client):
+    # The token is a full one: blaming it would send the script's author to make another.
+    viewer = token_for(client, Role.VIEWER)
+    for refused in (viewer.post("tags", {"name": "x"}), viewer.get("tags", trashed="only")):
+        detail = problem(refused, 403)["detail"]
+        assert "the editor role is required" in detail
+        assert "read-only" not in detail
 
 
 def test_a_read_only_token_of_an_admin_only_reads(client, session):

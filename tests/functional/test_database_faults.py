@@ -74,6 +74,18 @@ def test_the_api_and_stats_json_answer_503_as_json(signed_in, fresh_burst):
         assert "not answering" in body.get("detail", body.get("error"))
 
 
+def test_a_bearer_token_request_answers_503_as_a_problem_with_retry_after(down, fresh_burst):
+    # The token is looked up before anything else: that lookup is what meets the fault.
+    headers = {"Authorization": "Bearer adm_whatever", "Content-Type": "application/json"}
+    for method in ("GET", "POST"):
+        response = down.test_client().open("/api/v1/tags", method=method, headers=headers, json={})
+        assert response.status_code == 503, (method, response.get_data()[:300])
+        assert response.headers["Retry-After"].isdigit()
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["status"] == 503
+        assert "SELECT" not in response.get_data(as_text=True)
+
+
 def test_a_write_answers_503_and_says_nothing_of_sql(signed_in, fresh_burst):
     response = signed_in.post("/admin/post/new/", data={"title": "x"})
     # The CSRF check reads only the session: the request reaches the database and fails there.
