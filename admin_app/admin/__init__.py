@@ -6,7 +6,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from admin_app.admin import clock, errors, static_urls
+from admin_app.admin import clock, errors, menu_cache, static_urls
 from admin_app.admin.views.account import AccountView
 from admin_app.admin.views.audit import AuditView
 from admin_app.admin.views.content import CONTENT_VIEWS
@@ -57,4 +57,5 @@ def init_app(app: Flask) -> None:
     errors.init_app(app, console)
     clock.init_app(app)
     static_urls.init_app(app)
+    menu_cache.init_app(app)
     app.extensions["admin_app.console"] = console

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app.admin.hybrids import hybrid_expression, hybrid_names
-from admin_app.soft_delete import with_deleted
+from admin_app.soft_delete import is_soft_deletable, with_deleted
 
 # Where a listed row keeps the hybrid values its list query selected.
 HYBRID_VALUES = "_console_hybrid_values"
@@ -26,13 +26,17 @@ def shown_hybrids(model: type, columns: Iterable[str]) -> list[str]:
     return [name for name in columns if name in hybrids]
 
 
-def eager_options(model: type, columns: Iterable[str], *, join_all: bool = False) -> list[Any]:
+def eager_options(
+    model: type, columns: Iterable[str], *, join_all: bool = False, live_only: bool = False
+) -> list[Any]:
     """Loader options that fetch every related object the columns show, and nothing else.
 
     Scalars join into the list query; collections come in one extra ``IN`` query, since a
     joined collection would multiply rows under ``LIMIT`` (``join_all`` joins them too, for
     a query without one). Relationships the list does not show stay unloaded, whatever the
-    mapping's default, so a page costs the same at any size.
+    mapping's default, so a page costs the same at any size. ``live_only`` puts the
+    ``deleted_at IS NULL`` of soft-deletable related records into their joins, for a query
+    that sees trashed rows of its own model.
     """
     relationships: Any = inspect(model).relationships
     options: list[Any] = [lazyload("*")]
@@ -41,6 +45,8 @@ def eager_options(model: type, columns: Iterable[str], *, join_all: bool = False
         if prop is None:
             continue
         attribute = getattr(model, name)
+        if live_only and is_soft_deletable(prop.mapper.class_):
+            attribute = attribute.and_(prop.mapper.class_.deleted_at.is_(None))
         loader = selectinload(attribute) if prop.uselist and not join_all else joinedload(attribute)
         options.append(loader.lazyload("*"))
     return options
@@ -65,12 +71,15 @@ def fetch_page(session: Any, model: Any, ids: list[Any], columns: Sequence[str])
         return []
     hybrids = shown_hybrids(model, columns)
     query = session.query(model).filter(model.id.in_(ids))
-    query = query.options(*eager_options(model, columns, join_all=True))
+    # The ids came from the view's own scoped query (a trash view's are trashed rows), so
+    # this query sees trashed rows of the model; its related records stay live only.
+    query = with_deleted(
+        query.options(*eager_options(model, columns, join_all=True, live_only=True))
+    )
     if hybrids:
         query = query.add_columns(*(hybrid_expression(model, h).label(h) for h in hybrids))
     position = {record_id: n for n, record_id in enumerate(ids)}
-    # The ids came from the view's own scoped query (a trash view's are trashed rows).
-    rows = [attach(row, hybrids) for row in with_deleted(query).all()]
+    rows = [attach(row, hybrids) for row in query.all()]
     return sorted(rows, key=lambda record: position[record.id])
 
 
