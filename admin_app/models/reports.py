@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, desc, func, literal, null, select, union_all
+from sqlalchemy import String, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from admin_app.columns import utc_now
 from admin_app.models.activity import rebuild, select_days, select_trashed
-from admin_app.models.naming import entity_type, label_column
-from admin_app.models.operators import Operator
+from admin_app.models.naming import entity_type
 from admin_app.models.query import AnySession
 from admin_app.models.tasks import Task
 from admin_app.models.users import User
-from admin_app.soft_delete import with_deleted
 
 
 class utc_day(FunctionElement[str]):  # noqa: N801 - reads as a SQL function
@@ -77,71 +74,6 @@ class DeleteBatch:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
-
-
-def recent_delete_batches(
-    session: AnySession, models: list[Any], *, limit: int = 10, offset: int = 0
-) -> list[DeleteBatch]:
-    """Return the latest delete batches across ``models``, newest first, in one query.
-
-    ``models`` come in dependency order (owners first): a batch's first model is its root.
-    """
-    # A CTE, not a subquery: both engines then scan the trashed rows once for its two uses.
-    per_model = union_all(*(_batch_rows(model) for model in models)).cte("batch_rows")
-    latest = (
-        select(per_model.c.batch, func.max(per_model.c.at).label("at"))
-        .group_by(per_model.c.batch)
-        .order_by(desc("at"), per_model.c.batch)
-        .limit(limit)
-        .offset(offset)
-        .subquery()
-    )
-    stmt = (
-        select(per_model, Operator.username)
-        .join(latest, latest.c.batch == per_model.c.batch)
-        .outerjoin(Operator, Operator.id == per_model.c.actor)
-        .order_by(latest.c.at.desc(), per_model.c.batch)
-    )
-    return _group_batches(session.execute(with_deleted(stmt)).all(), models)
-
-
-def count_delete_batches(session: AnySession, models: list[Any]) -> int:
-    """How many delete batches are in the trash, across ``models``, in one query."""
-    per_model = union_all(*(_batch_rows(model) for model in models)).subquery()
-    stmt = select(func.count(func.distinct(per_model.c.batch)))
-    return int(session.execute(with_deleted(stmt)).scalar_one())
-
-
-def _batch_rows(model: Any) -> Any:
-    """Per batch (and actor) in one table: the model's name, when, how many, one label."""
-    column = label_column(model)
-    label = func.min(getattr(model, column)) if column else cast(null(), String)
-    return (
-        select(
-            model.delete_batch.label("batch"),
-            literal(model.__name__).label("model"),
-            func.max(model.deleted_at).label("at"),
-            model.deleted_by.label("actor"),
-            func.count().label("records"),
-            label.label("label"),
-        )
-        .where(model.delete_batch.is_not(None))
-        .group_by(model.delete_batch, model.deleted_by)
-    )
-
-
-def _group_batches(rows: Sequence[Any], models: list[Any]) -> list[DeleteBatch]:
-    order = {model.__name__: position for position, model in enumerate(models)}
-    batches: dict[uuid.UUID, DeleteBatch] = {}
-    for row in sorted(rows, key=lambda r: order[r.model]):
-        if row.batch not in batches:
-            # The root's row comes first; name it only when it is a single record.
-            label = row.label if row.records == 1 else None
-            batches[row.batch] = DeleteBatch(row.batch, row.at, row.username, label=label)
-        batch = batches[row.batch]
-        batch.counts[row.model] = batch.counts.get(row.model, 0) + row.records
-        batch.deleted_at = max(batch.deleted_at, row.at)
-    return sorted(batches.values(), key=lambda b: b.deleted_at, reverse=True)
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,14 @@ from admin_app.admin.access import AccessMixin, requires
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
+from admin_app.models.batches import newest_batches
 from admin_app.models.counts import model_counts
 from admin_app.models.naming import entity_type
-from admin_app.models.reports import (
-    DailyActivity,
-    activity_by_day,
-    overdue_tasks,
-    recent_delete_batches,
-)
+from admin_app.models.reports import DailyActivity, activity_by_day, overdue_tasks
 
 # The restore page is owned by the trash views; the dashboard links to it by URL.
 RESTORE_URL = "/admin/trash/batch/{batch_id}/"
+RECENT_BATCHES = 10  # through the trashed-rows indexes, as the recycle bin pages them
 
 
 class DashboardView(AccessMixin, AdminIndexView):
@@ -38,7 +35,7 @@ class DashboardView(AccessMixin, AdminIndexView):
             "admin/dashboard.html",
             rows=rows,
             overdue=overdue_tasks(db.session),
-            deletions=recent_delete_batches(db.session, models),
+            deletions=newest_batches(db.session, models, limit=RECENT_BATCHES).batches,
             restore_url=RESTORE_URL,
             charts=_chart_data(activity_by_day(db.session, models)),
         )

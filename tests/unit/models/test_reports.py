@@ -4,13 +4,8 @@ from sqlalchemy import select, text
 
 from admin_app.columns import utc_now
 from admin_app.models import DOMAIN_MODELS, Post, Role
-from admin_app.models.reports import (
-    activity_by_day,
-    count_delete_batches,
-    overdue_tasks,
-    recent_delete_batches,
-    utc_day,
-)
+from admin_app.models.batches import count_batches, newest_batches
+from admin_app.models.reports import activity_by_day, overdue_tasks, utc_day
 from admin_app.trash import purge, restore, soft_delete
 from tests.conftest import make_operator
 from tests.factories import CommentFactory, PostFactory, TaskFactory, UserFactory
@@ -54,7 +49,7 @@ def test_overdue_task_whose_assignee_is_trashed_is_still_listed(session):
     assert [(t.title, t.assignee) for t in overdue_tasks(session)] == [("orphaned", None)]
 
 
-def test_recent_delete_batches_say_when_who_what_and_how_many(session):
+def test_newest_delete_batches_say_when_who_what_and_how_many(session):
     operator = make_operator("olga", Role.EDITOR)
     post = PostFactory(title="Pooling notes")
     CommentFactory.create_batch(3, post=post)
@@ -63,7 +58,7 @@ def test_recent_delete_batches_say_when_who_what_and_how_many(session):
     second = soft_delete(session, comments)
     session.commit()
 
-    newest, oldest = recent_delete_batches(session, MODELS)
+    newest, oldest = newest_batches(session, MODELS, limit=10).batches
 
     assert (newest.id, newest.deleted_by, newest.counts, newest.label) == (
         second.id,
@@ -81,11 +76,11 @@ def test_recent_delete_batches_say_when_who_what_and_how_many(session):
     assert oldest.deleted_at == first.records[0].deleted_at
 
 
-def test_recent_delete_batches_keep_the_ten_newest(session):
+def test_newest_delete_batches_keep_the_ten_newest(session):
     posts = PostFactory.create_batch(12)
     batches = [soft_delete(session, [post]) for post in posts]
     session.commit()
-    shown = recent_delete_batches(session, MODELS)
+    shown = newest_batches(session, MODELS, limit=10).batches
     assert [batch.id for batch in shown] == [batch.id for batch in reversed(batches)][:10]
 
 
@@ -140,8 +135,9 @@ def test_batches_page_newest_first_and_are_counted(session):
         post.deleted_at = utc_now() - timedelta(hours=3 - n)  # Batch 2 is the newest
     session.commit()
     models = list(DOMAIN_MODELS)
-    first = recent_delete_batches(session, models, limit=2)
-    rest = recent_delete_batches(session, models, limit=2, offset=2)
-    assert [b.label for b in first] == ["Batch 2", "Batch 1"]
-    assert [b.label for b in rest] == ["Batch 0"]
-    assert count_delete_batches(session, models) == 3
+    first = newest_batches(session, models, limit=2)
+    last = first.batches[-1]
+    rest = newest_batches(session, models, limit=2, before=(last.deleted_at, last.id))
+    assert ([b.label for b in first.batches], first.more) == (["Batch 2", "Batch 1"], True)
+    assert ([b.label for b in rest.batches], rest.more) == (["Batch 0"], False)
+    assert int(count_batches(session, models, threshold=10_000)) == 3
