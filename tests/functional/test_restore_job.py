@@ -13,21 +13,14 @@ from admin_app.soft_delete import with_deleted
 from admin_app.trash import restore_job, soft_delete
 from tests.conftest import csrf_token
 from tests.factories import CommentFactory, PostFactory
+from tests.functional.conftest import BIG_BATCH_POSTS
 
-POSTS = 6  # and one comment each: a batch of 12 rows, restored 5 at a time
+POSTS = BIG_BATCH_POSTS  # and one comment each: a batch of 12 rows, restored 5 at a time
 
 
 @pytest.fixture
-def batch(session: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(restore_job, "BIG_BATCH", 5)
-    monkeypatch.setattr(restore_job, "CHUNK", 5)
-    posts = [PostFactory(title=f"Wombat {n}") for n in range(POSTS)]
-    for post in posts:
-        CommentFactory(post=post)
-    session.commit()
-    trashed = soft_delete(session, posts)
-    session.commit()
-    return trashed
+def batch(big_batch: Any) -> Any:
+    return big_batch
 
 
 def _ask_restore(client: Any, batch_id: Any) -> Any:

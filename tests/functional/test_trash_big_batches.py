@@ -10,26 +10,18 @@ from sqlalchemy import select
 
 from admin_app.models import BulkJob, Comment, Post, Role
 from admin_app.soft_delete import with_deleted
-from admin_app.trash import restore_job, soft_delete
 from admin_app.trash.bulk import BulkError, apply_chunk, start_job
 from admin_app.trash.purge_job import start_purge
 from tests.conftest import csrf_token
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import PostFactory
+from tests.functional.conftest import BIG_BATCH_POSTS
 
-POSTS = 6  # and one comment each: a batch of 12 rows, above a BIG_BATCH of 5
+POSTS = BIG_BATCH_POSTS  # and one comment each: a batch of 12 rows, above a BIG_BATCH of 5
 
 
 @pytest.fixture
-def big(session: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(restore_job, "BIG_BATCH", 5)
-    monkeypatch.setattr(restore_job, "CHUNK", 5)
-    posts = [PostFactory(title=f"Wombat {n}") for n in range(POSTS)]
-    for post in posts:
-        CommentFactory(post=post)
-    session.commit()
-    trashed = soft_delete(session, posts)
-    session.commit()
-    return trashed
+def big(big_batch: Any) -> Any:
+    return big_batch
 
 
 def _steps(client: Any, progress_url: str) -> list[dict[str, Any]]:
