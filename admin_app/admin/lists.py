@@ -10,7 +10,7 @@ from flask import current_app
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import literal_column, select
 
-from admin_app.admin import loading, paging
+from admin_app.admin import list_urls, loading, paging
 from admin_app.admin.filters import hybrid_filters
 from admin_app.admin.hybrids import hybrid_expression, hybrid_names, stored_hybrids
 from admin_app.config import settings_of
@@ -169,11 +169,11 @@ class ListBehaviour(ModelView):
         extra = {
             k: v for k, v in view_args.extra_args.items() if k not in (paging.AFTER, paging.BEFORE)
         }
-        if _same_list(view_args, self._get_list_extra_args()):
+        if _same_list(view_args, list_urls.shown_args(self)):
             extra |= paging.link_cursor(view_args.page)
-            return str(super()._get_list_url(view_args.clone(extra_args=extra)))
+            return list_urls.list_url(self, view_args.clone(extra_args=extra))
         # Another order or other rows: page numbers of this one mean nothing there.
-        return str(super()._get_list_url(view_args.clone(extra_args=extra, page=None)))
+        return list_urls.list_url(self, view_args.clone(extra_args=extra, page=None))
 
     def _reversed(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
         if search and sort is None:
