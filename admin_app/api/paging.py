@@ -53,9 +53,13 @@ def cursor_page(
     coerce: Callable[[str], Any],
     serialize: Callable[[Any], dict[str, Any]],
     settings: dict[str, Any],
+    estimate_index: str | None = None,
 ) -> dict[str, Any]:
-    """The ``size`` rows after ``cursor`` (the first page for an empty one), and the total."""
-    total = bounded_count(db.session, statement, threshold=settings["count_threshold"])
+    """The ``size`` rows after ``cursor`` (the first page for an empty one), and the total
+    (the planner's estimate from ``estimate_index`` above the count threshold)."""
+    total = bounded_count(
+        db.session, statement, threshold=settings["count_threshold"], estimate_index=estimate_index
+    )
     if cursor:
         value, row_id = decode_cursor(cursor, sort=sort.raw)
         try:

@@ -146,9 +146,13 @@ def _sorted(model: Any, stmt: Any, sort: ApiSort) -> Any:
 
 
 def _estimate_index(model: Any) -> str | None:
-    # Only an unfiltered list holds exactly the live rows its partial index counts.
+    # Only an unfiltered list holds exactly the rows its partial index counts: the live
+    # rows, or with ?trashed=only the trashed ones.
     filtered = request.args.get("q") or any(name not in RESERVED for name in request.args)
-    return None if filtered else f"ix_{model.__tablename__}_created_at_live"
+    if filtered:
+        return None
+    rows = "trashed" if request.args.get("trashed") == "only" else "created_at_live"
+    return f"ix_{model.__tablename__}_{rows}"
 
 
 def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
@@ -168,6 +172,7 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
             coerce=lambda raw: _coerce("cursor", sort.column, raw),
             serialize=serialize,
             settings=settings["lists"],
+            estimate_index=_estimate_index(model),
         )
     found: list[Any] = []
 

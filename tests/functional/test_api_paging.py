@@ -8,10 +8,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import text
 
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.models import Role
+from admin_app.trash import soft_delete
 from tests.factories import CommentFactory, PostFactory, TaskFactory
 
 
@@ -95,6 +97,28 @@ def test_a_total_above_the_threshold_says_it_is_not_exact(client, session, viewe
     assert len(_walk(client, "/api/v1/posts", per_page=2)) == 6
     few = _get(client, "/api/v1/posts", per_page=2, id="00000000-0000-0000-0000-000000000000")
     assert (few.get_json()["total"], few.get_json()["total_is_exact"]) == (0, True)
+
+
+def test_totals_above_the_threshold_count_the_rows_listed(client, session, as_role, shallow):
+    """The trash's total is the trashed rows', not the live ones' estimate; a cursor page's
+    total is the same figure as a numbered page's, from the planner, not from counting."""
+    as_role(Role.EDITOR)
+    PostFactory.create_batch(9)
+    soft_delete(session, PostFactory.create_batch(6))
+    session.commit()
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        session.execute(text("ANALYZE posts"))  # what the planner knows is what it estimates
+        session.commit()
+    trashed = _get(client, "/api/v1/posts", trashed="only", per_page=2).get_json()
+    live = _get(client, "/api/v1/posts", per_page=2).get_json()
+    by_cursor = _get(client, "/api/v1/posts", per_page=2, cursor="").get_json()
+    assert trashed["total_is_exact"] is live["total_is_exact"] is False
+    assert (by_cursor["total"], by_cursor["total_is_exact"]) == (live["total"], False)
+    if postgresql:
+        assert (trashed["total"], live["total"]) == (6, 9)
+    else:  # no planner statistics: the threshold's floor, for both
+        assert trashed["total"] == live["total"] == 4
 
 
 # --- sorting by stored counters (the hybrids the console sorts by) ------------------------
