@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import logging
 import unicodedata
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from werkzeug.utils import secure_filename
 
 from admin_app.admin import loading
 from admin_app.admin.export_rows import CellColumn, cell_columns
+from admin_app.admin.read_ahead import ReadAhead
 from admin_app.audit import record
 from admin_app.config import settings_of
 from admin_app.extensions import db
@@ -35,6 +36,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # Spreadsheets skip leading blanks and line breaks before reading a formula.
 CONTROL_STARTS = ("\t", "\r", "\n")
 Cells = Callable[[Any], list[Any]]
+LINES_PER_WRITE = 200
 FAILED_LINE = "# export failed: the database stopped answering; this file is incomplete"
 
 
@@ -68,6 +70,11 @@ class _Echo:
         return value
 
 
+def writer_row(cells: list[Any]) -> str:
+    """One CSV line, as the export writes it."""
+    return str(csv.writer(_Echo()).writerow(cells))
+
+
 class ExportStream:
     """CSV lines read through a session that owns one connection; releases it when closed.
 
@@ -76,7 +83,7 @@ class ExportStream:
     """
 
     def __init__(
-        self, session: Session, rows: Iterator[Any], header: list[str], cells: Cells
+        self, session: Session, rows: Iterable[Any], header: list[str], cells: Cells
     ) -> None:
         self.session, self.rows, self.header, self.cells = session, rows, header, cells
         self.lines = self._lines()
@@ -86,17 +93,22 @@ class ExportStream:
         return self.lines
 
     def _lines(self) -> Generator[str]:
-        writer, sent = csv.writer(_Echo()), 0
+        # Lines go out LINES_PER_WRITE at a time: a write per line cost the server more
+        # than making the line.
+        writer, sent, lines = csv.writer(_Echo()), 0, [writer_row(self.header)]
         try:
-            yield writer.writerow(self.header)
             for row in self.rows:
-                yield writer.writerow(self.cells(row))
+                lines.append(writer.writerow(self.cells(row)))
                 sent += 1
+                if len(lines) >= LINES_PER_WRITE:
+                    yield "".join(lines)
+                    lines.clear()
         except Exception as exc:  # the file is already under way: end it visibly, not silently
             log.warning("export stopped after %d rows: %s", sent, type(exc).__name__)
-            yield writer.writerow([FAILED_LINE])
+            lines.append(writer.writerow([FAILED_LINE]))
         finally:
             self._release()
+        yield "".join(lines)
 
     def close(self) -> None:
         self.lines.close()  # runs the generator's finally if it had started
@@ -179,7 +191,7 @@ class ExportBehaviour(ModelView):
         page = (0, sort[0] if sort else None, args.sort_desc, args.search, args.filters)
         return self.list_query(*page, page_size=self.export_cap())
 
-    def _export_plan(self, query: Any) -> tuple[Iterator[Any], Cells]:
+    def _export_plan(self, query: Any) -> tuple[Iterable[Any], Cells]:
         """The rows and how each becomes cells: plain values from SQL where every column
         can be said in SQL and no view formatter needs the object, else objects."""
         names = loading.column_keys(self._export_columns)
@@ -188,7 +200,12 @@ class ExportBehaviour(ModelView):
         if columns is None:
             return self._export_rows(query), self._export_cells
         selected = query.with_entities(*(column.expression for column in columns))
-        return selected.yield_per(loading.EXPORT_CHUNK_ROWS), self._value_cells(columns)
+        # Plain values: making their lines never touches the session, so a thread can read
+        # the next rows meanwhile (objects could lazy-load through it: they are read in line).
+        rows = ReadAhead(
+            selected.yield_per(loading.EXPORT_CHUNK_ROWS), chunk=loading.EXPORT_CHUNK_ROWS
+        )
+        return rows, self._value_cells(columns)
 
     def _value_cells(self, columns: list[CellColumn]) -> Cells:
         by_type: dict[type, Any] = {}
