@@ -39,6 +39,8 @@ SCHEMA: dict[str, dict[str, tuple[type, Any]]] = {
         "cli_statement_timeout_ms": (int, 0),
         "lock_timeout_ms": (int, 5_000),
         "idle_in_transaction_timeout_ms": (int, 60_000),
+        "random_page_cost": (float, 1.1),
+        "jit": (bool, False),
     },
     "server": {
         "host": (str, "127.0.0.1"),
@@ -145,6 +147,11 @@ def _parse_env(name: str, raw: str, section: str, key: str) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
+    if kind is float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
     return raw
 
 
@@ -163,8 +170,10 @@ def _merge(settings: Settings, incoming: Settings, *, source: str) -> None:
 
 def _check_type(section: str, key: str, value: Any, source: str) -> None:
     kind = SCHEMA[section][key][0]
-    # bool is a subclass of int: "port = true" must not pass as a number.
-    wrong = isinstance(value, bool) != (kind is bool) or not isinstance(value, kind)
+    # bool is a subclass of int: "port = true" must not pass as a number. A float key takes
+    # a whole number too ("random_page_cost = 4").
+    kinds = (int, float) if kind is float else kind
+    wrong = isinstance(value, bool) != (kind is bool) or not isinstance(value, kinds)
     if wrong:
         raise ConfigError(
             f"{source}: {section}.{key} must be {kind.__name__}, got {type(value).__name__}"
@@ -184,6 +193,8 @@ def _check_values(settings: Settings) -> None:
     for key in ("statement_timeout_ms", "cli_statement_timeout_ms", "lock_timeout_ms"):
         if settings["database"][key] < 0:
             raise ConfigError(f"database.{key} must be 0 (no limit) or more")
+    if not settings["database"]["random_page_cost"] > 0:
+        raise ConfigError("database.random_page_cost must be more than 0")
     if settings["database"]["idle_in_transaction_timeout_ms"] < 0:
         raise ConfigError("database.idle_in_transaction_timeout_ms must be 0 (no limit) or more")
     if (

@@ -54,10 +54,14 @@ def engine_options(
 
 
 def session_limits(cfg: dict[str, Any], *, cli: bool) -> str:
-    """PostgreSQL settings every connection starts with: statement, lock and idle limits.
+    """PostgreSQL settings every connection starts with: limits, and how the planner costs.
 
-    One slow statement or forgotten transaction then fails alone instead of stalling every
-    request queued behind its locks. 0 leaves a limit off.
+    Statement, lock and idle limits: one slow statement or forgotten transaction then fails
+    alone instead of stalling every request queued behind its locks (0 leaves a limit off).
+    The planner: ``random_page_cost`` near 1 says what a console's hot pages are, cached,
+    so a correlated lookup walks an index instead of scanning the table once per row (a
+    full export ran 3x faster at 1M posts); JIT compiling costs ~100-200 ms a statement,
+    longer than a console's statements run, so it is off unless configured.
     """
     statement = cfg["cli_statement_timeout_ms"] if cli else cfg["statement_timeout_ms"]
     limits = {
@@ -65,7 +69,10 @@ def session_limits(cfg: dict[str, Any], *, cli: bool) -> str:
         "lock_timeout": cfg["lock_timeout_ms"],
         "idle_in_transaction_session_timeout": cfg["idle_in_transaction_timeout_ms"],
     }
-    return " ".join(f"-c {name}={int(value)}" for name, value in limits.items())
+    options = [f"-c {name}={int(value)}" for name, value in limits.items()]
+    options.append(f"-c random_page_cost={float(cfg['random_page_cost'])}")
+    options.append(f"-c jit={'on' if cfg['jit'] else 'off'}")
+    return " ".join(options)
 
 
 def _sqlite_under_instance(url: Any, instance_path: Path) -> Any:

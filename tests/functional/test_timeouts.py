@@ -42,6 +42,26 @@ def test_every_connection_starts_with_the_configured_limits(limited):
     }
 
 
+PLANNER = ("random_page_cost", "jit")
+
+
+def test_every_connection_costs_plans_for_cached_pages_without_jit(limited):
+    shown = [db.session.execute(text(f"SHOW {name}")).scalar_one() for name in PLANNER]
+    assert shown == ["1.1", "off"]
+
+
+def test_the_planner_settings_come_from_config():
+    app = make_app(postgres_url("plan_"), database={"random_page_cost": 4, "jit": True})
+    with app.app_context():
+        try:
+            shown = [db.session.execute(text(f"SHOW {name}")).scalar_one() for name in PLANNER]
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+            pool_monitor(app).monitor.dispose()
+    assert shown == ["4", "on"]
+
+
 def test_a_statement_over_the_limit_is_cancelled_as_a_database_fault(limited):
     with pytest.raises(OperationalError, match="statement timeout") as raised:
         db.session.execute(text("SELECT pg_sleep(5)"))

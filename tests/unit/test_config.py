@@ -141,7 +141,9 @@ def test_section_key_environment_names_are_typed(no_file):
         SECURITY_SECURE_COOKIES="true",
         APP_NAME="Desk",
         AUDIT_RETENTION_DAYS="30",
+        DATABASE_RANDOM_PAGE_COST="1.5",
     )
+    assert settings["database"]["random_page_cost"] == 1.5
     assert settings["database"]["pool_size"] == 7
     assert isinstance(settings["database"]["pool_size"], int)
     assert settings["database"]["pool_pre_ping"] is False
@@ -165,6 +167,7 @@ def test_unrelated_environment_variables_are_ignored(no_file):
         ("DATABASE_POOL_SIZE", "many"),
         ("DATABASE_ECHO", "maybe"),
         ("SECURITY_SECURE_COOKIES", "2"),
+        ("DATABASE_RANDOM_PAGE_COST", "cheap"),
     ],
 )
 def test_bad_environment_value_names_the_variable(no_file, name, value):
@@ -181,6 +184,7 @@ def test_bad_environment_value_names_the_variable(no_file, name, value):
         ({"THREADS": "-1"}, "server.threads"),
         ({"APP_ENV": "staging"}, "app.env"),
         ({"DATABASE_URL": "not a url"}, "database.url"),
+        ({"DATABASE_RANDOM_PAGE_COST": "0"}, "database.random_page_cost"),
     ],
 )
 def test_unusable_values_name_the_setting(no_file, environ, named):
@@ -202,6 +206,8 @@ def test_unusable_values_name_the_setting(no_file, environ, named):
         ("[database]\npool_pre_ping = 1\n", "database.pool_pre_ping"),
         ("[database]\npool_size = 2.5\n", "database.pool_size"),
         ("[app]\nname = 3\n", "app.name"),
+        ('[database]\nrandom_page_cost = "low"\n', "database.random_page_cost"),
+        ("[database]\njit = 1\n", "database.jit"),
         ("server = 1\n", "server"),
     ],
 )
