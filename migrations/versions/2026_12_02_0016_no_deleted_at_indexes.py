@@ -1,0 +1,33 @@
+"""Drop the single-column deleted_at indexes: on SQLite they hid every list's sort index.
+
+SQLite's statistics keep one figure per index, the average rows per value. Trash a tenth of
+100,000 posts and ix_posts_deleted_at holds 10,001 values, so ``deleted_at IS NULL`` looks
+like ten rows: every live list then read its 90,000 rows through that index and sorted them
+(a posts page took 1.8 s, the comments list 0.3 s), never walking ix_<table>_created_at_live.
+Live rows are nearly all rows, so no query is narrowed by that index on either engine; the
+trash's queries (``IS NOT NULL``, ranges of deleted_at) read ix_<table>_trashed, the partial
+(deleted_at, id) index every soft-deletable table has since 0005_big_tables.
+
+Revision ID: 0016_no_deleted_at_indexes
+Revises: 0015_trash_followups
+Create Date: 2026-12-02 07:00:00
+"""
+
+from alembic import op
+
+revision = "0016_no_deleted_at_indexes"
+down_revision = "0015_trash_followups"
+branch_labels = None
+depends_on = None
+
+SOFT_DELETABLE = ("users", "profiles", "tags", "posts", "comments", "tasks")
+
+
+def upgrade():
+    for table in SOFT_DELETABLE:
+        op.drop_index(f"ix_{table}_deleted_at", table_name=table)
+
+
+def downgrade():
+    for table in SOFT_DELETABLE:
+        op.create_index(f"ix_{table}_deleted_at", table, ["deleted_at"])
