@@ -1,4 +1,4 @@
-"""Drop the single-column deleted_at indexes: on SQLite they hid every list's sort index.
+"""Lists' indexes on SQLite: no deleted_at index to hide the sort index; the audit list's order.
 
 SQLite's statistics keep one figure per index, the average rows per value. Trash a tenth of
 100,000 posts and ix_posts_deleted_at holds 10,001 values, so ``deleted_at IS NULL`` looks
@@ -7,6 +7,10 @@ like ten rows: every live list then read its 90,000 rows through that index and 
 Live rows are nearly all rows, so no query is narrowed by that index on either engine; the
 trash's queries (``IS NOT NULL``, ranges of deleted_at) read ix_<table>_trashed, the partial
 (deleted_at, id) index every soft-deletable table has since 0005_big_tables.
+
+The audit list reads ``ORDER BY occurred_at DESC, id DESC``; an index on occurred_at alone
+left SQLite sorting each run of equal times ("TEMP B-TREE FOR RIGHT PART OF ORDER BY"), and
+reading each counted entry's record for the id. ix_audit_entries_occurred_at now holds both.
 
 Revision ID: 0016_no_deleted_at_indexes
 Revises: 0015_trash_followups
@@ -23,11 +27,18 @@ depends_on = None
 SOFT_DELETABLE = ("users", "profiles", "tags", "posts", "comments", "tasks")
 
 
+AUDIT_ORDER = "ix_audit_entries_occurred_at"
+
+
 def upgrade():
     for table in SOFT_DELETABLE:
         op.drop_index(f"ix_{table}_deleted_at", table_name=table)
+    op.drop_index(AUDIT_ORDER, table_name="audit_entries")
+    op.create_index(AUDIT_ORDER, "audit_entries", ["occurred_at", "id"])
 
 
 def downgrade():
+    op.drop_index(AUDIT_ORDER, table_name="audit_entries")
+    op.create_index(AUDIT_ORDER, "audit_entries", ["occurred_at"])
     for table in SOFT_DELETABLE:
         op.create_index(f"ix_{table}_deleted_at", table, ["deleted_at"])

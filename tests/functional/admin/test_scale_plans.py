@@ -163,3 +163,8 @@ def test_the_audit_list_and_a_history_read_their_indexes(client, as_role, bench_
         else:
             details = _sqlite_details(*statement)
             assert any(index in d for d in details), details
+    # The list's order (newest first, the id breaking ties) is the index's: nothing sorted.
+    if dialect == "postgresql":
+        assert not {"Sort", "Incremental Sort"} & _types(_pg_nodes(*listed))
+    else:
+        assert not any("TEMP B-TREE" in d for d in _sqlite_details(*listed))
