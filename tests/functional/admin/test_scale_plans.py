@@ -144,6 +144,16 @@ def test_the_recycle_bin_reads_the_newest_trashed_rows_only(client, as_role, ben
         details = _sqlite_details(*walk)
         assert any("ix_posts_trashed" in d for d in details), details
         assert not any(d.startswith("SCAN posts") and "INDEX" not in d for d in details)
+    # The count of batches reads the trashed rows' index alone, never the rows themselves.
+    counted = _one(seen, "SELECT", "count(*)", "DISTINCT")
+    if dialect == "postgresql":
+        nodes = _pg_nodes(*counted)
+        assert "Seq Scan" not in _types(nodes)
+        assert {"ix_posts_trashed", "ix_comments_trashed"} <= _indexes(nodes)
+    else:
+        details = _sqlite_details(*counted)
+        for table in ("posts", "comments"):
+            assert any(f"COVERING INDEX ix_{table}_trashed" in d for d in details), details
 
 
 def test_the_audit_list_and_a_history_read_their_indexes(client, as_role, bench_rows, dialect):
