@@ -235,10 +235,11 @@ class ListBehaviour(ModelView):
         # Only an unfiltered list holds exactly the rows its estimate index counts.
         index = self.count_estimate_index if plain else None
         # Counted in the list's order: the threshold's rows are then the first ones the sort
-        # index meets, not every match collected first.
+        # index meets, not every match collected first. The id alone, so the sort index
+        # (which holds it) answers: SQLite read each counted row's whole record otherwise.
         return bounded_count(
             db.session,
-            query,
+            query.with_entities(self.model.id),
             threshold=settings["count_threshold"],
             estimate_index=index,
             keep_order=True,

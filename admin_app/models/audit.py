@@ -40,11 +40,13 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         CheckConstraint(f"action IN ({_ACTIONS_SQL})", name="action_known"),
         Index("ix_audit_entries_entity", "entity_type", "entity_id"),
+        # The audit list's order, newest first with the id breaking ties (migration 0016).
+        Index("ix_audit_entries_occurred_at", "occurred_at", "id"),
     )
 
     # No foreign keys on purpose: an entry must outlive its record and its actor unchanged.
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid7)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(UUID)
     actor_name: Mapped[str] = mapped_column(String(120), index=True)
     # No index: a handful of values, and lists page by occurred_at, which is indexed.

@@ -77,7 +77,8 @@ def stored_counter(name: str) -> Mapped[int]:
 
 def list_indexes(table: str, *sorted_by: str) -> tuple[Index, ...]:
     """Indexes a list walks instead of sorting the table: the default order and each offered
-    sort over live rows, ``id`` as the tie-breaker, and newest-deleted first for the trash."""
+    sort over live rows, ``id`` as the tie-breaker, and newest-deleted first for the trash
+    (with each row's batch, for the recycle bin)."""
     live = [
         Index(
             f"ix_{table}_{column}_live",
@@ -88,10 +89,13 @@ def list_indexes(table: str, *sorted_by: str) -> tuple[Index, ...]:
         )
         for column in ("created_at", *sorted_by)
     ]
+    # delete_batch rides along so the recycle bin reads its batches from the index alone
+    # (migration 0016): counting them read every trashed row on SQLite.
     trashed = Index(
         f"ix_{table}_trashed",
         "deleted_at",
         "id",
+        "delete_batch",
         postgresql_where=TRASHED_ONLY,
         sqlite_where=TRASHED_ONLY,
     )

@@ -16,7 +16,9 @@ from admin_app.columns import UUID, UTCDateTime
 class SoftDeleteMixin:
     """Rows go to the trash: ``deleted_at`` set means trashed; ``delete_batch`` groups a cascade."""
 
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # No index of its own: live rows are nearly all rows, and on SQLite one would hide every
+    # list's sort index (migration 0016). The trash reads ix_<table>_trashed (list_indexes).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delete_batch: Mapped[uuid.UUID | None] = mapped_column(UUID, index=True)
 
     @declared_attr
