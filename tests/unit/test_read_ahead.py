@@ -33,15 +33,20 @@ def test_every_row_comes_through_in_order_whatever_the_chunk():
         ahead = ReadAhead(rows, chunk=chunk)
         assert list(ahead) == list(range(1234))
         ahead.close()
-        assert rows.closed and not ahead.reader.is_alive()
+        assert rows.closed
+        assert not ahead.reader.is_alive()
 
 
 def test_a_failure_is_raised_after_the_rows_read_before_it():
     ahead = ReadAhead(Rows(100, fail_after=25), chunk=10)
     seen: list[int] = []
+    rows = iter(ahead)
+
+    def read_all() -> None:
+        seen.extend(rows)
+
     with pytest.raises(RuntimeError, match="connection lost"):
-        for row in ahead:
-            seen.append(row)
+        read_all()
     ahead.close()
     assert seen == list(range(20))  # whole chunks only: the half-read one never arrives
 
@@ -51,6 +56,8 @@ def test_a_consumer_that_stops_early_stops_the_reader_and_closes_its_rows():
     ahead = ReadAhead(rows, chunk=10)
     first = next(iter(ahead))
     ahead.close()  # the client hung up: the reader was blocked handing over a chunk
-    assert first == 0 and rows.closed and not ahead.reader.is_alive()
+    assert first == 0
+    assert rows.closed
+    assert not ahead.reader.is_alive()
     # It read no further than the chunks it could hold ready (and the one it was making).
     assert rows.read <= (AHEAD + 2) * 10
