@@ -158,3 +158,59 @@ def test_every_list_counts_its_rows_from_the_sort_index_alone(
 def _sqlite_details(statement: str, parameters: Any) -> list[str]:
     rows = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
     return [row[-1] for row in rows]
+
+
+def _all_statements(client: Any, url: str) -> list[tuple[str, Any]]:
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        get_page(client, url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def _joined_problems(statement: str, parameters: Any, dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        rows = db.session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters
+        )
+        # A materialized join is built from every row of its tables before the page's ids
+        # narrow it: a collection's links for the whole table, per page.
+        return [row[-1] for row in rows if row[-1].startswith("MATERIALIZE")]
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+    finally:
+        raw.rollback()
+        raw.close()
+    return [
+        f"Seq Scan on {node.get('Relation Name')}"
+        for node in _nodes(plan[0]["Plan"])
+        if node["Node Type"] == "Seq Scan"
+    ]
+
+
+def test_a_page_loads_its_rows_and_what_they_show_through_indexes(
+    app, client, as_role, bench_rows, dialect
+):
+    """The page's rows come with their author, tags, post... read by key for those rows
+    only, never by first joining the related tables whole."""
+    as_role(Role.VIEWER)
+    problems = {}
+    for view in _views(app):
+        table = view.model.__tablename__
+        for statement, parameters in _all_statements(client, view.url + "/"):
+            if f"WHERE {table}.id IN" in statement or "IN (__[POSTCOMPILE" in statement:
+                found = _joined_problems(statement, parameters, dialect)
+                if found:
+                    problems[f"{view.endpoint}: {statement[:80]}"] = found
+    assert problems == {}

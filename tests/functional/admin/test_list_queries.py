@@ -23,7 +23,9 @@ from tests.factories import (
 from tests.functional.admin.pages import get_page, listed_ids
 
 ROWS = 120
-MAX_QUERIES = 4  # operator load, count, page, one IN query per listed collection
+# Operator load, count, the page's ids, its rows with what they show; on SQLite a listed
+# collection comes in an IN query of its own (see loading.fetch_page).
+MAX_QUERIES = {"postgresql": 4, "sqlite": 5}
 ENDPOINTS = ("user", "profile", "post", "tag", "comment", "task", "operator")
 
 
@@ -63,4 +65,4 @@ def test_a_list_page_runs_the_same_few_queries_at_any_size(client, crowded, as_r
         with counted_statements() as statements:
             page = get_page(client, f"/admin/{endpoint}/", page_size=size)
         assert len(listed_ids(page, endpoint)) == size
-        assert len(statements) <= MAX_QUERIES, "\n\n".join(statements)
+        assert len(statements) <= MAX_QUERIES[db.engine.dialect.name], "\n\n".join(statements)
