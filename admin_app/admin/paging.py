@@ -23,7 +23,14 @@ from sqlalchemy.types import TypeDecorator
 
 from admin_app.config import settings_of
 from admin_app.extensions import db
-from admin_app.models.keyset import CursorError, after, decode_cursor, encode_cursor, named_sort
+from admin_app.models.keyset import (
+    CursorError,
+    after,
+    cursor_time,
+    decode_cursor,
+    encode_cursor,
+    named_sort,
+)
 
 AFTER, BEFORE = "after", "before"  # the query-string names of a pager link's cursor
 NEAR_PAGES = 5  # a cursor link reaches this many pages either way (OFFSET of 4 pages at most)
@@ -174,7 +181,7 @@ def _coerced(column: Any, value: Any) -> Any:
         return None
     python_type = _python_type(column.type)
     if python_type is datetime:
-        return datetime.fromisoformat(value)
+        return cursor_time(value)
     if python_type is date:
         return date.fromisoformat(value)
     if python_type is uuid.UUID:

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import operator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, tuple_
@@ -48,6 +49,18 @@ def decode_cursor(raw: str, *, sort: str) -> tuple[Any, str]:
     if named != sort:
         raise CursorError(f"cursor: it follows sort {str(named)[:40]!r}, not {sort!r}")
     return value, str(row_id)
+
+
+def cursor_time(value: Any) -> datetime:
+    """A cursor's timestamp; ValueError unless it is ISO 8601 with its offset, as ours are.
+
+    Every time the app stores is in UTC and every cursor it makes says so: a time without an
+    offset was written by hand, and the database column would refuse it (a 500, not a page).
+    """
+    found = datetime.fromisoformat(str(value))
+    if found.tzinfo is None:
+        raise ValueError("cursor: its time has no UTC offset")
+    return found
 
 
 def after(

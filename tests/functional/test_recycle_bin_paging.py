@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from admin_app.admin.views import recycle_bin
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.models import Role
+from admin_app.models.keyset import encode_cursor
 from admin_app.trash import soft_delete
 from tests.factories import CommentFactory, PostFactory
 from tests.functional.admin.pages import alerts, get_page
@@ -61,6 +63,16 @@ def test_older_batches_continue_after_the_last_one_shown(client, as_role, batche
 def test_a_link_the_bin_did_not_make_shows_the_newest_with_a_message(client, as_role, batches):
     as_role(Role.VIEWER)
     page = get_page(client, "/admin/trash/", before="not-a-cursor")
+    assert _shown(page) == batches
+    assert any("not one the recycle bin made" in alert for alert in alerts(page))
+
+
+def test_a_hand_made_link_with_a_time_but_no_offset_is_refused_with_the_same_message(
+    client, as_role, batches
+):
+    as_role(Role.VIEWER)
+    naive = encode_cursor("batches", "2026-01-01T00:00:00", str(uuid.uuid4()))
+    page = get_page(client, "/admin/trash/", before=naive)  # get_page asserts a 200
     assert _shown(page) == batches
     assert any("not one the recycle bin made" in alert for alert in alerts(page))
 

@@ -16,7 +16,7 @@ from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import DOMAIN_MODELS, Role
 from admin_app.models.batches import count_batches, newest_batches
-from admin_app.models.keyset import CursorError, decode_cursor, encode_cursor
+from admin_app.models.keyset import CursorError, cursor_time, decode_cursor, encode_cursor
 from admin_app.trash import (
     RestoreBlocked,
     batch_records,
@@ -47,7 +47,7 @@ def _before(raw: str | None) -> tuple[datetime, uuid.UUID] | None:
         return None
     try:
         at, batch_id = decode_cursor(raw, sort=CURSOR)
-        return datetime.fromisoformat(str(at)), uuid.UUID(batch_id)
+        return cursor_time(at), uuid.UUID(batch_id)
     except (CursorError, ValueError):
         flash(
             "That page link is not one the recycle bin made; showing the newest batches.", "error"

@@ -16,6 +16,7 @@ from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.extensions import db
 from admin_app.models import Role
+from admin_app.models.keyset import encode_cursor
 from tests.factories import PostFactory
 from tests.functional.admin.pages import alerts, listed, listed_ids, sort_params
 
@@ -114,5 +115,13 @@ def test_a_far_jump_without_a_cursor_is_refused_with_a_message(client, as_role, 
 def test_a_cursor_for_another_list_is_not_trusted(client, as_role, posts):
     as_role(Role.VIEWER)
     page, _ = _open(client, "/admin/post/?page=1&after=bm90LWEtY3Vyc29y")
+    assert listed_ids(page, "post") == []
+    assert any("too deep to open directly" in alert for alert in alerts(page))
+
+
+def test_a_cursor_whose_time_has_no_offset_is_not_trusted(client, as_role, posts):
+    as_role(Role.VIEWER)
+    naive = encode_cursor("created_at:desc@0", "2026-01-01T00:00:00", posts[19])
+    page, _ = _open(client, "/admin/post/?page=1&after=" + naive)  # a 200, not a 500
     assert listed_ids(page, "post") == []
     assert any("too deep to open directly" in alert for alert in alerts(page))
