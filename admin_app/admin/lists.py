@@ -86,8 +86,12 @@ class ListBehaviour(ModelView):
         return query.order_by(self.model.id.desc() if desc else self.model.id.asc()), joins
 
     def effective_sort(self, sort: Any, desc: bool) -> tuple[Any, bool]:
-        """The sort a list runs: the chosen one, else the view's default (as a column name)."""
-        if sort is not None:
+        """The sort a list runs: the chosen one, else the view's default (as a column name).
+
+        Flask-Admin hands over any listed column's index as ``sort``; one the list does not
+        offer (a hybrid with no stored column, say) would sort the whole table: the default.
+        """
+        if sort is not None and sort in self._sortable_columns:
             return sort, desc
         default = self.column_default_sort
         if isinstance(default, list):
