@@ -57,8 +57,12 @@ def cursor_page(
 ) -> dict[str, Any]:
     """The ``size`` rows after ``cursor`` (the first page for an empty one), and the total
     (the planner's estimate from ``estimate_index`` above the count threshold)."""
+    # The ids alone: an index answers the count, where whole rows were read (SQLite).
     total = bounded_count(
-        db.session, statement, threshold=settings["count_threshold"], estimate_index=estimate_index
+        db.session,
+        statement.with_only_columns(model.id),
+        threshold=settings["count_threshold"],
+        estimate_index=estimate_index,
     )
     if cursor:
         value, row_id = decode_cursor(cursor, sort=sort.raw)

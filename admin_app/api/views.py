@@ -190,6 +190,7 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
         count_threshold=settings["lists"]["count_threshold"],
         max_offset_rows=settings["lists"]["max_offset_rows"],
         estimate_index=_estimate_index(model),
+        counted=stmt.with_only_columns(model.id),  # the ids alone: an index answers the count
     )
     if not page["items"] and page["page"] > 1 and page["total_is_exact"]:
         raise ApiProblem(404, f"no page {page['page']}: the list has {page['pages']} page(s)")

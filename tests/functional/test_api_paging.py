@@ -8,10 +8,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
+from admin_app.extensions import db
 from admin_app.models import Role
 from admin_app.trash import soft_delete
 from tests.factories import CommentFactory, PostFactory, TaskFactory
@@ -119,6 +120,26 @@ def test_totals_above_the_threshold_count_the_rows_listed(client, session, as_ro
         assert (trashed["total"], live["total"]) == (6, 9)
     else:  # no planner statistics: the threshold's floor, for both
         assert trashed["total"] == live["total"] == 4
+
+
+@pytest.mark.parametrize("paging", [{"page": 1}, {"cursor": ""}, {"q": "wombat", "page": 1}])
+def test_a_total_counts_ids_not_whole_rows(client, session, viewer, paging):
+    """Counted as whole rows, SQLite read every counted record, bodies and all."""
+    PostFactory.create_batch(3, title="Wombat")
+    session.commit()
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert _get(client, "/api/v1/posts", **paging).get_json()["total"] == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    counts = [s for s in statements if "count(*)" in s]
+    assert len(counts) == 1
+    assert "posts.body" not in counts[0]
 
 
 # --- sorting by stored counters (the hybrids the console sorts by) ------------------------
