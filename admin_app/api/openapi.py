@@ -27,6 +27,38 @@ ERRORS = {
     429: "the token is over its rate limit",
     503: "the database is unavailable",
 }
+LINK = {
+    "type": "object",
+    "required": ["href", "method"],
+    "properties": {"href": {"type": "string"}, "method": {"type": "string", "enum": ["POST"]}},
+}
+# One reason a restore was refused: the record that cannot come back and the other record in
+# its way. ``other.href`` is a GET of that record (``?trashed=only`` while it is in the trash);
+# a parent in the trash also names the action that restores it.
+REASON = {
+    "type": "object",
+    "required": ["kind", "field", "message", "record", "other"],
+    "properties": {
+        "kind": {"type": "string", "enum": ["unique", "parent"]},
+        "field": {"type": ["string", "null"]},
+        "message": {"type": "string"},
+        "record": {
+            "type": "object",
+            "required": ["type", "id"],
+            "properties": {"type": {"type": "string"}, "id": {"type": "string"}},
+        },
+        "other": {
+            "type": "object",
+            "required": ["type", "id", "href"],
+            "properties": {
+                "type": {"type": "string"},
+                "id": {"type": "string"},
+                "href": {"type": "string", "description": "GET: the other record"},
+                "restore": {**LINK, "description": "a parent in the trash: restore it first"},
+            },
+        },
+    },
+}
 PROBLEM = {
     "type": "object",
     "required": ["type", "title", "status", "detail", "errors"],
@@ -56,13 +88,13 @@ PROBLEM = {
                 },
             },
         },
-        "reasons": {"type": "array", "items": {"type": "object"}},
+        "reasons": {"type": "array", "items": {"$ref": REF.format(model="RestoreRefusal")}},
     },
 }
 
 
 def _schemas() -> dict[str, Any]:
-    found: dict[str, Any] = {"Problem": PROBLEM}
+    found: dict[str, Any] = {"Problem": PROBLEM, "RestoreRefusal": REASON}
     for group in (schemas.CREATE, schemas.UPDATE, schemas.READ):
         for model in group.values():
             schema = model.model_json_schema(ref_template=REF)
@@ -111,6 +143,13 @@ IF_MATCH = {
     "required": True,
     "description": "the ETag the record was read with",
     "schema": {"type": "string"},
+}
+TRASHED_ONE = {
+    "name": "trashed",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["only"]},
+    "description": "read the record while it is in the trash (editors); 404 when it is live",
 }
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "the record's version"}}
 LIST_PARAMS = [
@@ -164,12 +203,14 @@ def _item(resource: str) -> dict[str, Any]:
     return {
         "parameters": [ID],
         "get": {
-            "summary": f"One of {resource}",
+            "summary": f"One of {resource} (with ?trashed=only: one in the trash, editors)",
             "operationId": f"show_{resource}",
+            "parameters": [TRASHED_ONE],
             "responses": {
                 "200": {"description": "the record", "headers": ETAG, "content": _json(title)}
             }
-            | common,
+            | common
+            | _errors(400),
         },
         "patch": {
             "summary": f"Change one of {resource}",

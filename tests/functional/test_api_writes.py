@@ -225,7 +225,10 @@ def test_restore_refused_by_the_preflight_is_409_with_reasons_and_links(editor, 
     reasons = {reason["field"]: reason for reason in refused["reasons"]}
     assert set(reasons) == {"name", "slug"}  # the new tag took both
     assert reasons["name"]["kind"] == "unique"
-    assert reasons["name"]["other"]["href"].startswith("/api/v1/tags/")
+    holder = editor.client.get(reasons["name"]["other"]["href"], headers=editor.headers())
+    assert (holder.status_code, holder.get_json()["name"]) == (200, "pools")  # the live one
+    assert holder.get_json()["id"] != str(tag.id)
+    assert "restore" not in reasons["name"]["other"]  # restoring the holder would not help
     assert {"name", "slug"} == set(refused["errors"])
     session.rollback()
     assert get_with_deleted(session, Tag, tag.id).deleted_at is not None
@@ -312,7 +315,26 @@ def test_a_parent_in_the_trash_blocks_restore_and_links_to_its_restore(editor, s
     refused = problem(editor.post(f"comments/{comment.id}/restore"), 409)
     (reason,) = refused["reasons"]
     assert reason["kind"] == "parent"
-    assert reason["other"]["href"] == f"/api/v1/posts/{post.id}/restore"
+    other = reason["other"]
+    # A GET of the link shows the parent where it is: in the trash.
+    shown = editor.client.get(other["href"], headers=editor.headers())
+    assert shown.status_code == 200, shown.get_json()
+    assert shown.get_json()["id"] == str(post.id)
+    assert other["restore"] == {"href": f"/api/v1/posts/{post.id}/restore", "method": "POST"}
+    parent = editor.client.open(
+        other["restore"]["href"], method=other["restore"]["method"], headers=editor.headers()
+    )
+    assert parent.status_code == 200, parent.get_json()
+    assert editor.post(f"comments/{comment.id}/restore").status_code == 200
+    assert editor.get(f"comments/{comment.id}").status_code == 200
+
+
+def test_with_parents_restores_the_parent_too(editor, session, trash):
+    post = PostFactory()
+    comment = CommentFactory(post=post)
+    session.commit()
+    trash(comment)
+    trash(post)
     restored = editor.client.post(
         f"/api/v1/comments/{comment.id}/restore",
         query_string={"with_parents": "true"},
@@ -320,3 +342,19 @@ def test_a_parent_in_the_trash_blocks_restore_and_links_to_its_restore(editor, s
     )
     assert restored.status_code == 200, restored.get_json()
     assert editor.get(f"posts/{post.id}").status_code == 200
+
+
+def test_an_editor_reads_one_trashed_record_and_only_a_trashed_one(client, editor, session, trash):
+    tag, live = TagFactory(name="gone"), TagFactory()
+    session.commit()
+    trash(tag)
+    shown = editor.get(f"tags/{tag.id}", trashed="only")
+    assert shown.status_code == 200
+    body = shown.get_json()
+    assert (body["name"], shown.headers["ETag"]) == ("gone", f'"{body["version"]}"')
+    problem(editor.get(f"tags/{tag.id}"), 404)  # the plain GET reads live records only
+    assert "in the trash" in problem(editor.get(f"tags/{live.id}", trashed="only"), 404)["detail"]
+    problem(editor.get(f"tags/{uuid.uuid4()}", trashed="only"), 404)
+    problem(editor.get(f"tags/{tag.id}", trashed="yes"), 400)
+    viewer = token_for(client, Role.VIEWER)
+    assert "editor role" in problem(viewer.get(f"tags/{tag.id}", trashed="only"), 403)["detail"]
