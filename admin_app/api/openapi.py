@@ -131,9 +131,13 @@ def _json(model: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": REF.format(model=model)}}}
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
+def _errors(*statuses: int, **described: str) -> dict[str, Any]:
+    """Problem answers for ``statuses``; ``described`` words one differently (``_404=...``)."""
     problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
-    return {str(s): {"description": ERRORS[s], "content": problem} for s in statuses}
+    return {
+        str(s): {"description": described.get(f"_{s}", ERRORS[s]), "content": problem}
+        for s in statuses
+    }
 
 
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
@@ -172,6 +176,16 @@ LIST_PARAMS = [
 ]
 
 
+def _flag(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["true", "false"]},
+        "description": description,
+    }
+
+
 def _collection(resource: str) -> dict[str, Any]:
     title = schemas.READ[resource].__name__
     common = _errors(400, 401, 403, 429, 503)
@@ -181,7 +195,8 @@ def _collection(resource: str) -> dict[str, Any]:
             "operationId": f"list_{resource}",
             "parameters": LIST_PARAMS,
             "responses": {"200": {"description": "a page", "content": _json(f"{title}Page")}}
-            | common,
+            | common
+            | _errors(404, _404="a page past the last one"),
         },
         "post": {
             "summary": f"Create one of {resource}",
@@ -199,7 +214,7 @@ def _collection(resource: str) -> dict[str, Any]:
 def _item(resource: str) -> dict[str, Any]:
     title = schemas.READ[resource].__name__
     common = _errors(401, 403, 404, 429, 503)
-    purge = {"name": "purge", "in": "query", "schema": {"type": "string", "enum": ["true"]}}
+    purge = _flag("purge", "true: purge a record already in the trash (admins)")
     return {
         "parameters": [ID],
         "get": {
@@ -229,7 +244,7 @@ def _item(resource: str) -> dict[str, Any]:
             "parameters": [{**IF_MATCH, "required": False}, purge],
             "responses": {"204": {"description": "trashed or purged"}}
             | common
-            | _errors(409, 412, 428),
+            | _errors(400, 409, 412, 428),
         },
     }
 
@@ -241,8 +256,11 @@ def _restore(resource: str) -> dict[str, Any]:
         "post": {
             "summary": f"Restore the delete batch of one of {resource}",
             "operationId": f"restore_{resource}",
+            "parameters": [
+                _flag("with_parents", "true: also restore the batches of parents in the trash")
+            ],
             "responses": {"200": {"description": "restored", "content": _json(title)}}
-            | _errors(401, 403, 404, 409, 429, 503),
+            | _errors(400, 401, 403, 404, 409, 429, 503),
         },
     }
 

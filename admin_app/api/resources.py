@@ -46,6 +46,17 @@ def _commit() -> None:
         ) from None
 
 
+def _flag(name: str) -> bool:
+    """A yes-or-no parameter: ``true``, ``false`` or absent. Anything else is refused, so a
+    script's ``purge=1`` is not quietly taken for a trash."""
+    raw = request.args.get(name)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise ApiProblem(400, f"{name}: 'true' or 'false', not {raw[:40]!r}")
+
+
 def _no_content() -> Response:
     response = Response(status=204)
     del response.headers["Content-Type"]  # there is no body to describe
@@ -96,7 +107,7 @@ def update_record(model_name: str, entity_id: str) -> Response:
 @api_role(Role.EDITOR)
 def delete_record(model_name: str, entity_id: str) -> Response:
     model = records.model_for(model_name)
-    if request.args.get("purge") == "true":
+    if _flag("purge"):
         return _purge(model, entity_id)
     record = records.live_record(model, entity_id)
     records.check_if_match(record)
@@ -127,7 +138,7 @@ def restore_record(model_name: str, entity_id: str) -> Response:
         raise ApiProblem(409, "the record is not in the trash")
     batch = record.delete_batch
     try:
-        plan = restore(db.session, [batch], with_parents=request.args.get("with_parents") == "true")
+        plan = restore(db.session, [batch], with_parents=_flag("with_parents"))
     except RestoreBlocked as blocked:
         # Described before the rollback expires the records the reasons name.
         refusal = ApiProblem(

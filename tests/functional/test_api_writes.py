@@ -234,6 +234,21 @@ def test_restore_refused_by_the_preflight_is_409_with_reasons_and_links(editor, 
     assert get_with_deleted(session, Tag, tag.id).deleted_at is not None
 
 
+def test_a_yes_or_no_parameter_is_true_or_false_and_nothing_else(client, editor, session):
+    admin = token_for(client, Role.ADMIN, label="clean-up")
+    tag = TagFactory()
+    session.commit()
+    # purge=1 is neither: refused, rather than taken for a plain trash the script did not mean.
+    assert (
+        "'true' or 'false'"
+        in problem(admin.delete(f"tags/{tag.id}", "*", purge="1"), 400)["detail"]
+    )
+    assert editor.get(f"tags/{tag.id}").status_code == 200  # nothing happened
+    assert editor.delete(f"tags/{tag.id}", "*", purge="false").status_code == 204  # a trash
+    problem(editor.post(f"tags/{tag.id}/restore?with_parents=yes"), 400)
+    assert editor.post(f"tags/{tag.id}/restore?with_parents=false").status_code == 200
+
+
 def test_restore_of_a_live_record_is_409(editor, session):
     tag = TagFactory()
     session.commit()
