@@ -16,6 +16,7 @@ from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
 
 from admin_app import create_app
+from admin_app.api.backstop import answer_errors_in_our_form
 from admin_app.config import ConfigError, settings_of
 from admin_app.database import check_reachable, warn_if_pool_small
 from admin_app.extensions import db
@@ -79,21 +80,21 @@ def main() -> int:
     settings = settings_of(app)
     warn_if_pool_small(settings)
     server = settings["server"]
-    graceful = GracefulServer(
-        create_server(
-            app,
-            host=server["host"],
-            port=server["port"],
-            threads=server["threads"],
-            connection_limit=server["connection_limit"],
-            # Flask refuses a body over max_body_bytes with the page or problem+json of a
-            # 413; waitress's own 413 is bare text, so it is only the backstop, further out.
-            max_request_body_size=server["max_body_bytes"] * BODY_BACKSTOP,
-            channel_timeout=server["channel_timeout"],
-            ident="admin_app",
-        ),
-        grace_s=server["shutdown_grace_seconds"],
+    made = create_server(
+        app,
+        host=server["host"],
+        port=server["port"],
+        threads=server["threads"],
+        connection_limit=server["connection_limit"],
+        # Flask refuses a body over max_body_bytes with the page or problem+json of a 413;
+        # waitress refuses one over this backstop, further out, before reading it, and
+        # api.backstop words that answer as Flask would (problem+json on /api/).
+        max_request_body_size=server["max_body_bytes"] * BODY_BACKSTOP,
+        channel_timeout=server["channel_timeout"],
+        ident="admin_app",
     )
+    answer_errors_in_our_form(made)
+    graceful = GracefulServer(made, grace_s=server["shutdown_grace_seconds"])
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, graceful.stop)
     port = graceful.server.effective_port

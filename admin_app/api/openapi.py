@@ -27,6 +27,38 @@ ERRORS = {
     429: "the token is over its rate limit",
     503: "the database is unavailable",
 }
+LINK = {
+    "type": "object",
+    "required": ["href", "method"],
+    "properties": {"href": {"type": "string"}, "method": {"type": "string", "enum": ["POST"]}},
+}
+# One reason a restore was refused: the record that cannot come back and the other record in
+# its way. ``other.href`` is a GET of that record (``?trashed=only`` while it is in the trash);
+# a parent in the trash also names the action that restores it.
+REASON = {
+    "type": "object",
+    "required": ["kind", "field", "message", "record", "other"],
+    "properties": {
+        "kind": {"type": "string", "enum": ["unique", "parent"]},
+        "field": {"type": ["string", "null"]},
+        "message": {"type": "string"},
+        "record": {
+            "type": "object",
+            "required": ["type", "id"],
+            "properties": {"type": {"type": "string"}, "id": {"type": "string"}},
+        },
+        "other": {
+            "type": "object",
+            "required": ["type", "id", "href"],
+            "properties": {
+                "type": {"type": "string"},
+                "id": {"type": "string"},
+                "href": {"type": "string", "description": "GET: the other record"},
+                "restore": {**LINK, "description": "a parent in the trash: restore it first"},
+            },
+        },
+    },
+}
 PROBLEM = {
     "type": "object",
     "required": ["type", "title", "status", "detail", "errors"],
@@ -56,13 +88,13 @@ PROBLEM = {
                 },
             },
         },
-        "reasons": {"type": "array", "items": {"type": "object"}},
+        "reasons": {"type": "array", "items": {"$ref": REF.format(model="RestoreRefusal")}},
     },
 }
 
 
 def _schemas() -> dict[str, Any]:
-    found: dict[str, Any] = {"Problem": PROBLEM}
+    found: dict[str, Any] = {"Problem": PROBLEM, "RestoreRefusal": REASON}
     for group in (schemas.CREATE, schemas.UPDATE, schemas.READ):
         for model in group.values():
             schema = model.model_json_schema(ref_template=REF)
@@ -99,9 +131,13 @@ def _json(model: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": REF.format(model=model)}}}
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
+def _errors(*statuses: int, **described: str) -> dict[str, Any]:
+    """Problem answers for ``statuses``; ``described`` words one differently (``_404=...``)."""
     problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
-    return {str(s): {"description": ERRORS[s], "content": problem} for s in statuses}
+    return {
+        str(s): {"description": described.get(f"_{s}", ERRORS[s]), "content": problem}
+        for s in statuses
+    }
 
 
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
@@ -111,6 +147,13 @@ IF_MATCH = {
     "required": True,
     "description": "the ETag the record was read with",
     "schema": {"type": "string"},
+}
+TRASHED_ONE = {
+    "name": "trashed",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["only"]},
+    "description": "read the record while it is in the trash (editors); 404 when it is live",
 }
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "the record's version"}}
 LIST_PARAMS = [
@@ -133,6 +176,16 @@ LIST_PARAMS = [
 ]
 
 
+def _flag(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": ["true", "false"]},
+        "description": description,
+    }
+
+
 def _collection(resource: str) -> dict[str, Any]:
     title = schemas.READ[resource].__name__
     common = _errors(400, 401, 403, 429, 503)
@@ -142,7 +195,8 @@ def _collection(resource: str) -> dict[str, Any]:
             "operationId": f"list_{resource}",
             "parameters": LIST_PARAMS,
             "responses": {"200": {"description": "a page", "content": _json(f"{title}Page")}}
-            | common,
+            | common
+            | _errors(404, _404="a page past the last one"),
         },
         "post": {
             "summary": f"Create one of {resource}",
@@ -160,16 +214,18 @@ def _collection(resource: str) -> dict[str, Any]:
 def _item(resource: str) -> dict[str, Any]:
     title = schemas.READ[resource].__name__
     common = _errors(401, 403, 404, 429, 503)
-    purge = {"name": "purge", "in": "query", "schema": {"type": "string", "enum": ["true"]}}
+    purge = _flag("purge", "true: purge a record already in the trash (admins)")
     return {
         "parameters": [ID],
         "get": {
-            "summary": f"One of {resource}",
+            "summary": f"One of {resource} (with ?trashed=only: one in the trash, editors)",
             "operationId": f"show_{resource}",
+            "parameters": [TRASHED_ONE],
             "responses": {
                 "200": {"description": "the record", "headers": ETAG, "content": _json(title)}
             }
-            | common,
+            | common
+            | _errors(400),
         },
         "patch": {
             "summary": f"Change one of {resource}",
@@ -188,7 +244,7 @@ def _item(resource: str) -> dict[str, Any]:
             "parameters": [{**IF_MATCH, "required": False}, purge],
             "responses": {"204": {"description": "trashed or purged"}}
             | common
-            | _errors(409, 412, 428),
+            | _errors(400, 409, 412, 428),
         },
     }
 
@@ -200,8 +256,11 @@ def _restore(resource: str) -> dict[str, Any]:
         "post": {
             "summary": f"Restore the delete batch of one of {resource}",
             "operationId": f"restore_{resource}",
+            "parameters": [
+                _flag("with_parents", "true: also restore the batches of parents in the trash")
+            ],
             "responses": {"200": {"description": "restored", "content": _json(title)}}
-            | _errors(401, 403, 404, 409, 429, 503),
+            | _errors(400, 401, 403, 404, 409, 429, 503),
         },
     }
 

@@ -64,17 +64,29 @@ def problem(
     status: int, detail: str, *, errors: dict[str, list[str]] | None = None, **extra: Any
 ) -> Response:
     """The problem document for ``status``, with the fields that were wrong, if any."""
+    body = document(status, detail, instance=request.path, errors=errors, **extra)
+    return Response(json.dumps(body), status=status, mimetype=MIMETYPE)
+
+
+def document(
+    status: int,
+    detail: str,
+    *,
+    instance: str,
+    errors: dict[str, list[str]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The problem document's fields; also written outside Flask (``api.backstop``)."""
     slug = HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "-").replace("'", "")
-    body = {
+    return {
         "type": f"{TYPE_BASE}{slug}",
         "title": TITLES.get(status, HTTP_STATUS_CODES.get(status, "Error")),
         "status": status,
         "detail": detail,
-        "instance": request.path,
+        "instance": instance,
         "errors": errors or {},
         **extra,
     }
-    return Response(json.dumps(body), status=status, mimetype=MIMETYPE)
 
 
 def as_problem(response: Response) -> Response:

@@ -82,10 +82,31 @@ def any_record(model: Any, entity_id: str) -> Any:
     return record
 
 
+def trashed_record(model: Any, entity_id: str) -> Any:
+    """The record with this id while it is in the trash; 404 when there is none or it is live."""
+    key = _key(entity_id)
+    record = None if key is None else get_with_deleted(db.session, model, key)
+    if record is None or record.deleted_at is None:
+        raise ApiProblem(
+            404, f"no {model.__tablename__[:-1]} in the trash with id {entity_id[:40]!r}"
+        )
+    return record
+
+
 def location(record: Any) -> str:
-    return url_for(
-        "api.show_record", model_name=type(record).__tablename__, entity_id=str(record.id)
+    """Where a GET reads the record: with ``?trashed=only`` while it is in the trash."""
+    values: dict[str, Any] = {"model_name": type(record).__tablename__, "entity_id": str(record.id)}
+    if record.deleted_at is not None:
+        values["trashed"] = "only"
+    return url_for("api.show_record", **values)
+
+
+def restore_link(record: Any) -> dict[str, str]:
+    """The restore action for a trashed record, with the method it takes."""
+    href = url_for(
+        "api.restore_record", model_name=type(record).__tablename__, entity_id=str(record.id)
     )
+    return {"href": href, "method": "POST"}
 
 
 def etag(record: Any) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from admin_app.api import records, schemas, writes
-from admin_app.api.access import api_role
+from admin_app.api.access import allowed, api_role
 from admin_app.api.problems import ApiProblem
 from admin_app.auth.roles import current_operator, has_role
 from admin_app.extensions import db
@@ -46,6 +46,17 @@ def _commit() -> None:
         ) from None
 
 
+def _flag(name: str) -> bool:
+    """A yes-or-no parameter: ``true``, ``false`` or absent. Anything else is refused, so a
+    script's ``purge=1`` is not quietly taken for a trash."""
+    raw = request.args.get(name)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise ApiProblem(400, f"{name}: 'true' or 'false', not {raw[:40]!r}")
+
+
 def _no_content() -> Response:
     response = Response(status=204)
     del response.headers["Content-Type"]  # there is no body to describe
@@ -54,7 +65,15 @@ def _no_content() -> Response:
 
 @api_role(Role.VIEWER)
 def show_record(model_name: str, entity_id: str) -> Response:
-    return _answer(records.live_record(records.model_for(model_name), entity_id))
+    """The live record; with ``?trashed=only`` (editors and up, as the list) a trashed one."""
+    model = records.model_for(model_name)
+    trashed = request.args.get("trashed")
+    if trashed is None:
+        return _answer(records.live_record(model, entity_id))
+    if trashed != "only":
+        raise ApiProblem(400, "trashed: the one value is 'only'")
+    allowed(current_operator(), Role.EDITOR)
+    return _answer(records.trashed_record(model, entity_id))
 
 
 @api_role(Role.EDITOR)
@@ -88,7 +107,7 @@ def update_record(model_name: str, entity_id: str) -> Response:
 @api_role(Role.EDITOR)
 def delete_record(model_name: str, entity_id: str) -> Response:
     model = records.model_for(model_name)
-    if request.args.get("purge") == "true":
+    if _flag("purge"):
         return _purge(model, entity_id)
     record = records.live_record(model, entity_id)
     records.check_if_match(record)
@@ -119,15 +138,17 @@ def restore_record(model_name: str, entity_id: str) -> Response:
         raise ApiProblem(409, "the record is not in the trash")
     batch = record.delete_batch
     try:
-        plan = restore(db.session, [batch], with_parents=request.args.get("with_parents") == "true")
+        plan = restore(db.session, [batch], with_parents=_flag("with_parents"))
     except RestoreBlocked as blocked:
-        db.session.rollback()
-        raise ApiProblem(
+        # Described before the rollback expires the records the reasons name.
+        refusal = ApiProblem(
             409,
             "nothing was restored: " + "; ".join(p.message for p in blocked.plan.problems),
             errors=_problem_fields(blocked),
             reasons=[_reason(problem) for problem in blocked.plan.problems],
-        ) from None
+        )
+        db.session.rollback()
+        raise refusal from None
     _commit()
     response = _answer(records.live_record(model, entity_id))
     response.headers["X-Restored-Count"] = str(len(plan.records))
@@ -142,17 +163,20 @@ def _problem_fields(blocked: RestoreBlocked) -> dict[str, list[str]]:
 
 
 def _reason(problem: Any) -> dict[str, Any]:
-    """One pre-flight refusal, with links to both records (the other may be trashed)."""
+    """One pre-flight refusal. ``other.href`` is where a GET reads the other record, live or
+    in the trash; a parent in the trash also gives the action that restores it."""
     other = problem.other
-    link = url_for("api.show_record", model_name=type(other).__tablename__, entity_id=str(other.id))
+    described: dict[str, Any] = {
+        "type": entity_type(other),
+        "id": str(other.id),
+        "href": records.location(other),
+    }
     if problem.kind == "parent":
-        link = url_for(
-            "api.restore_record", model_name=type(other).__tablename__, entity_id=str(other.id)
-        )
+        described["restore"] = records.restore_link(other)
     return {
         "kind": problem.kind,
         "field": problem.field or None,
         "message": problem.message,
         "record": {"type": entity_type(problem.record), "id": str(problem.record.id)},
-        "other": {"type": entity_type(other), "id": str(other.id), "href": link},
+        "other": described,
     }

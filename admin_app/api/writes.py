@@ -59,6 +59,7 @@ def apply(record: Any, values: dict[str, Any]) -> None:
             continue
         if value is not None and name.endswith("_id"):
             _check_reference(model, name, value, errors)
+            _refuse_a_loop(record, name, value, errors)
         setattr(record, name, value)
     if errors:
         raise ApiProblem(400, "some ids name no live record", errors=errors)
@@ -71,6 +72,26 @@ def _check_reference(model: Any, name: str, value: Any, errors: dict[str, list[s
     found = db.session.scalars(select(target.id).where(target.id == value)).first()
     if found is None:
         errors.setdefault(name, []).append(f"no live {entity_type(target)} with id {value}")
+
+
+def _refuse_a_loop(record: Any, name: str, value: Any, errors: dict[str, list[str]]) -> None:
+    """A record's parent in its own table (a reply's comment) may not be the record itself
+    or one below it: no flush could order that loop, and no page could show it."""
+    table = type(record).__table__
+    (foreign_key,) = table.c[name].foreign_keys
+    if foreign_key.column.table is not table or record.id is None:
+        return
+    seen: set[Any] = set()
+    current = value
+    while current is not None and current not in seen:  # walks up to the root, once each
+        if current == record.id:
+            kind = entity_type(type(record))
+            errors.setdefault(name, []).append(
+                f"a {kind} cannot be under itself or under one of its own replies"
+            )
+            return
+        seen.add(current)
+        current = db.session.scalar(select(table.c[name]).where(table.c.id == current))
 
 
 def _tags(ids: list[Any], errors: dict[str, list[str]]) -> list[Tag]:

@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from tests.functional.api_client import PROBLEM, token_for
 from tests.functional.test_pool_processes import PYTHON, ROOT, _free_port, _wait_until_serving
 
 LIMIT = 1000
+BACKSTOP = LIMIT * 4  # run.BODY_BACKSTOP: waitress refuses from here on, before Flask
 
 
 @pytest.fixture
@@ -67,6 +69,48 @@ def test_a_body_over_the_limit_is_a_problem_document_from_the_server(client, ser
     assert json.loads(answer)["status"] == 413
     small = json.dumps({"name": "fits"}).encode()
     assert _post(served, "/api/v1/tags", small, token)[0] == 201
+
+
+def _headers_only(port: int, path: str, length: int) -> tuple[int, dict[str, str], bytes]:
+    """Send a POST's headers claiming ``length`` bytes of body, send none of it, and read the
+    answer: it can only come from a server that did not wait for the body."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(head.encode())
+        answer = b""
+        while chunk := connection.recv(65536):  # the server closes after its answer
+            answer += chunk
+    top, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = top.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+def test_a_body_over_the_backstop_is_a_problem_document_too_and_never_read(served):
+    status, headers, body = _headers_only(served, "/api/v1/tags", 1_000_000_000)
+    assert status == 413
+    assert headers["content-type"] == PROBLEM
+    assert headers["connection"] == "close"
+    answer = json.loads(body)
+    assert {k: answer[k] for k in ("type", "title", "status")} == {
+        "type": "/api/v1/problems/request-entity-too-large",
+        "title": "Content too large",
+        "status": 413,
+    }
+    assert answer["detail"] == "the request body is larger than this server accepts"
+    assert answer["instance"] == "/api/v1/tags"
+
+
+def test_outside_the_api_the_backstop_answers_a_short_plain_message(served):
+    status, headers, body = _headers_only(served, "/admin/tag/new/", BACKSTOP)
+    assert status == 413
+    assert headers["content-type"].startswith("text/plain")
+    assert body.decode() == (
+        "Request Entity Too Large: the request body is larger than this server accepts.\n"
+    )
 
 
 def _readme_curl_bodies() -> list[dict[str, Any]]:
