@@ -13,6 +13,7 @@ from admin_app.api.problems import ApiProblem
 from admin_app.extensions import db
 from admin_app.models import Tag
 from admin_app.models.constraints import holders
+from admin_app.models.hierarchy import loop_message, would_loop
 from admin_app.models.naming import entity_type
 
 
@@ -75,23 +76,13 @@ def _check_reference(model: Any, name: str, value: Any, errors: dict[str, list[s
 
 
 def _refuse_a_loop(record: Any, name: str, value: Any, errors: dict[str, list[str]]) -> None:
-    """A record's parent in its own table (a reply's comment) may not be the record itself
-    or one below it: no flush could order that loop, and no page could show it."""
+    """A record's parent in its own table (a reply's comment): see models/hierarchy.py."""
     table = type(record).__table__
     (foreign_key,) = table.c[name].foreign_keys
     if foreign_key.column.table is not table or record.id is None:
         return
-    seen: set[Any] = set()
-    current = value
-    while current is not None and current not in seen:  # walks up to the root, once each
-        if current == record.id:
-            kind = entity_type(type(record))
-            errors.setdefault(name, []).append(
-                f"a {kind} cannot be under itself or under one of its own replies"
-            )
-            return
-        seen.add(current)
-        current = db.session.scalar(select(table.c[name]).where(table.c.id == current))
+    if would_loop(db.session, table, name, record.id, value):
+        errors.setdefault(name, []).append(loop_message(type(record)))
 
 
 def _tags(ids: list[Any], errors: dict[str, list[str]]) -> list[Tag]:

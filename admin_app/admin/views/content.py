@@ -19,6 +19,7 @@ from admin_app.auth.roles import current_operator
 from admin_app.database import is_database_fault
 from admin_app.extensions import db
 from admin_app.models import Comment, Post, Priority, Profile, Role, Tag, Task, User
+from admin_app.models.hierarchy import loop_message, would_loop
 from admin_app.models.naming import entity_type
 from admin_app.trash import TrashBatch, preview_cascade, soft_delete
 
@@ -184,6 +185,17 @@ class CommentView(ContentView):
         "post": _ajax("title"),
         "parent": _ajax("body"),
     }
+
+    def validate_form(self, form: Any) -> bool:
+        valid = super().validate_form(form)
+        edited, parent = getattr(form, "_obj", None), getattr(form, "parent", None)
+        if edited is None or parent is None or parent.data is None:
+            return valid
+        table = Comment.__table__
+        if would_loop(db.session, table, "parent_id", edited.id, parent.data.id):
+            parent.errors = [*parent.errors, loop_message(Comment).capitalize() + "."]
+            return False
+        return valid
 
 
 class TaskView(ContentView):

@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import select
 
-from admin_app.models import AuditEntry, Role, Tag
+from admin_app.models import AuditEntry, Comment, Role, Tag
 from tests.conftest import csrf_token, make_operator, sign_in
-from tests.factories import TagFactory
+from tests.factories import CommentFactory, TagFactory
 from tests.functional.admin.pages import alerts, opened_form
 
 
@@ -83,3 +83,27 @@ def test_a_stale_trash_confirmation_moves_nothing_and_says_who_changed_it(
     assert "bea" in message
     session.expire_all()
     assert session.get(Tag, tag.id).deleted_at is None
+
+
+def test_a_comment_cannot_be_put_under_itself_or_its_own_reply(client, session, as_role):
+    top = CommentFactory(body="First")
+    reply = CommentFactory(post=top.post, parent=top, body="Answer")
+    session.commit()
+    as_role(Role.EDITOR)
+    edit = f"/admin/comment/edit/?id={top.id}"
+    for parent in (top, reply):
+        form = {
+            **opened_form(client, edit),
+            "body": "First, edited",
+            "author": str(top.author_id),
+            "post": str(top.post_id),
+            "parent": str(parent.id),
+        }
+        response = client.post(edit, data=form)
+        assert response.status_code == 200  # the form again, saying why
+        assert "cannot be under itself or under one of its own replies" in response.get_data(
+            as_text=True
+        )
+    session.expire_all()
+    saved = session.get(Comment, top.id)
+    assert (saved.body, saved.parent_id, saved.version) == ("First", None, 1)
