@@ -53,9 +53,10 @@ test-browser: venv ## The browser tests alone (chromium at /usr/bin/chromium); s
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras -o requirements.lock pyproject.toml
 
-bench: venv ## Benchmarks: audit and pool overhead; with BENCH_DATABASE_URL=... (seeded) list pages vs stock Flask-Admin
+bench: venv ## Benchmarks: audit and pool overhead; with BENCH_DATABASE_URL=... (seeded) list pages vs stock Flask-Admin, and an export
 	$(BIN)/python -m bench.pool_overhead
 	$(BIN)/python -m bench.audit_overhead
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		$(BIN)/python -m bench.audit_overhead --database-url "$(BENCH_DATABASE_URL)" && \
-		$(BIN)/python -m bench.lists --database-url "$(BENCH_DATABASE_URL)"; fi
+		$(BIN)/python -m bench.lists --database-url "$(BENCH_DATABASE_URL)" && \
+		$(BIN)/python -m bench.export --database-url "$(BENCH_DATABASE_URL)"; fi

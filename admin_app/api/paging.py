@@ -43,6 +43,23 @@ def cursor_after(rows: list[Any], sort: ApiSort | None) -> str | None:
     return encode_cursor(sort.raw, getattr(last, sort.name), last.id)
 
 
+def _seek(model: Any, sort: ApiSort, cursor: str, coerce: Callable[[str], Any]) -> Any:
+    """The rows after the one ``cursor`` names, in the list's sort."""
+    value, row_id = decode_cursor(cursor, sort=sort.raw)
+    try:
+        key = uuid.UUID(row_id)
+    except ValueError:
+        raise PaginationError("cursor: not a cursor this API handed out") from None
+    return after(
+        sort.column,
+        model.id,
+        value=None if value is None else coerce(str(value)),
+        row_id=key,
+        descending=sort.descending,
+        nulls_high=db.session.get_bind().dialect.name == "postgresql",
+    )
+
+
 def cursor_page(
     statement: Any,
     model: Any,
@@ -65,21 +82,7 @@ def cursor_page(
         estimate_index=estimate_index,
     )
     if cursor:
-        value, row_id = decode_cursor(cursor, sort=sort.raw)
-        try:
-            key = uuid.UUID(row_id)
-        except ValueError:
-            raise PaginationError("cursor: not a cursor this API handed out") from None
-        nulls_high = db.session.get_bind().dialect.name == "postgresql"
-        seek = after(
-            sort.column,
-            model.id,
-            value=None if value is None else coerce(str(value)),
-            row_id=key,
-            descending=sort.descending,
-            nulls_high=nulls_high,
-        )
-        statement = statement.where(seek)
+        statement = statement.where(_seek(model, sort, cursor, coerce))
     rows = list(db.session.scalars(statement.limit(size + 1)).unique())
     more, rows = len(rows) > size, rows[:size]
     following = cursor_after(rows, sort) if more else None

@@ -174,6 +174,12 @@ def _page(model: Any, stmt: Any, sort: ApiSort | None) -> dict[str, Any]:
             settings=settings["lists"],
             estimate_index=_estimate_index(model),
         )
+    return _numbered_page(model, stmt, sort, size, settings)
+
+
+def _numbered_page(
+    model: Any, stmt: Any, sort: ApiSort | None, size: int, settings: Any
+) -> dict[str, Any]:
     found: list[Any] = []
 
     def keep(record: Any) -> dict[str, Any]:

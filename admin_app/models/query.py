@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session, scoped_session
 
-from admin_app.models.estimates import bounded_count
+from admin_app.models.estimates import ListCount, bounded_count
 
 # Services take a plain Session or Flask-SQLAlchemy's scoped db.session alike.
 AnySession = Session | scoped_session[Any]
@@ -75,9 +75,12 @@ def paginate_json(
     # A page past the end is empty; skipping the query also keeps huge offsets from the driver.
     past_end = total.is_exact and offset >= total
     rows: Any = [] if past_end else session.scalars(statement.limit(size).offset(offset)).unique()
+    return {"items": [serialize(row) for row in rows]} | _numbers(page_no, size, total)
+
+
+def _numbers(page_no: int, size: int, total: ListCount) -> dict[str, Any]:
     pages = max(1, math.ceil(total / size))
     return {
-        "items": [serialize(row) for row in rows],
         "page": page_no,
         "per_page": size,
         "total": int(total),

@@ -25,6 +25,7 @@ from admin_app.models import Role
 from seeds.bench import seed_bench
 from seeds.bench_extras import seed_trash
 from tests.functional.admin.pages import get_page
+from tests.functional.admin.test_scale_plans import _pg_nodes
 
 pytestmark = pytest.mark.bigtable
 SCALE = 3000
@@ -54,7 +55,7 @@ def _orders(view: Any) -> Iterator[dict[str, Any]]:
             yield {"sort": index, "desc": 1}
 
 
-def _page_statement(client: Any, url: str, params: dict[str, Any], table: str) -> tuple[str, Any]:
+def _all_statements(client: Any, url: str, **params: Any) -> list[tuple[str, Any]]:
     seen: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
@@ -65,6 +66,11 @@ def _page_statement(client: Any, url: str, params: dict[str, Any], table: str) -
         get_page(client, url, **params)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def _page_statement(client: Any, url: str, params: dict[str, Any], table: str) -> tuple[str, Any]:
+    seen = _all_statements(client, url, **params)
     chosen = [s for s in seen if s[0].lstrip().startswith(f"SELECT {table}.id") and "LIMIT" in s[0]]
     assert len(chosen) == 1, [s[0][:120] for s in seen]
     return chosen[0]
@@ -121,16 +127,7 @@ def test_every_list_order_walks_an_index(app, client, as_role, bench_rows, diale
 
 
 def _count_statement(client: Any, url: str) -> tuple[str, Any]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        get_page(client, url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    seen = _all_statements(client, url)
     chosen = [s for s in seen if "count(*)" in s[0]]
     assert len(chosen) == 1, [s[0][:120] for s in seen]
     return chosen[0]
@@ -160,20 +157,6 @@ def _sqlite_details(statement: str, parameters: Any) -> list[str]:
     return [row[-1] for row in rows]
 
 
-def _all_statements(client: Any, url: str) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        get_page(client, url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return seen
-
-
 def _joined_problems(statement: str, parameters: Any, dialect: str) -> list[str]:
     if dialect == "sqlite":
         rows = db.session.connection().exec_driver_sql(
@@ -182,19 +165,9 @@ def _joined_problems(statement: str, parameters: Any, dialect: str) -> list[str]
         # A materialized join is built from every row of its tables before the page's ids
         # narrow it: a collection's links for the whole table, per page.
         return [row[-1] for row in rows if row[-1].startswith("MATERIALIZE")]
-    raw = db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
-        plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-    finally:
-        raw.rollback()
-        raw.close()
     return [
         f"Seq Scan on {node.get('Relation Name')}"
-        for node in _nodes(plan[0]["Plan"])
+        for node in _pg_nodes(statement, parameters)
         if node["Node Type"] == "Seq Scan"
     ]
 
