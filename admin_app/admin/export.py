@@ -70,11 +70,6 @@ class _Echo:
         return value
 
 
-def writer_row(cells: list[Any]) -> str:
-    """One CSV line, as the export writes it."""
-    return str(csv.writer(_Echo()).writerow(cells))
-
-
 class ExportStream:
     """CSV lines read through a session that owns one connection; releases it when closed.
 
@@ -95,7 +90,8 @@ class ExportStream:
     def _lines(self) -> Generator[str]:
         # Lines go out LINES_PER_WRITE at a time: a write per line cost the server more
         # than making the line.
-        writer, sent, lines = csv.writer(_Echo()), 0, [writer_row(self.header)]
+        writer, sent = csv.writer(_Echo()), 0
+        lines = [writer.writerow(self.header)]
         try:
             for row in self.rows:
                 lines.append(writer.writerow(self.cells(row)))

@@ -18,14 +18,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from admin_app.extensions import db
 from admin_app.models import Role
 from seeds.bench import seed_bench
 from seeds.bench_extras import seed_trash
-from tests.functional.admin.pages import get_page
-from tests.functional.admin.test_scale_plans import _pg_nodes
+from tests.functional.admin.test_scale_plans import _pg_nodes, _statements
 
 pytestmark = pytest.mark.bigtable
 SCALE = 3000
@@ -55,22 +54,8 @@ def _orders(view: Any) -> Iterator[dict[str, Any]]:
             yield {"sort": index, "desc": 1}
 
 
-def _all_statements(client: Any, url: str, **params: Any) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        get_page(client, url, **params)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return seen
-
-
 def _page_statement(client: Any, url: str, params: dict[str, Any], table: str) -> tuple[str, Any]:
-    seen = _all_statements(client, url, **params)
+    seen = _statements(client, url, **params)
     chosen = [s for s in seen if s[0].lstrip().startswith(f"SELECT {table}.id") and "LIMIT" in s[0]]
     assert len(chosen) == 1, [s[0][:120] for s in seen]
     return chosen[0]
@@ -127,7 +112,7 @@ def test_every_list_order_walks_an_index(app, client, as_role, bench_rows, diale
 
 
 def _count_statement(client: Any, url: str) -> tuple[str, Any]:
-    seen = _all_statements(client, url)
+    seen = _statements(client, url)
     chosen = [s for s in seen if "count(*)" in s[0]]
     assert len(chosen) == 1, [s[0][:120] for s in seen]
     return chosen[0]
@@ -181,7 +166,7 @@ def test_a_page_loads_its_rows_and_what_they_show_through_indexes(
     problems = {}
     for view in _views(app):
         table = view.model.__tablename__
-        for statement, parameters in _all_statements(client, view.url + "/"):
+        for statement, parameters in _statements(client, view.url + "/"):
             if f"WHERE {table}.id IN" in statement or "IN (__[POSTCOMPILE" in statement:
                 found = _joined_problems(statement, parameters, dialect)
                 if found:
