@@ -25,9 +25,11 @@ class HybridIs(HybridFilter, base.BaseBooleanFilter):
         return value == "1"
 
     def apply(self, query: Any, value: bool, alias: Any = None) -> Any:
+        # "Yes" is the bare condition: WHERE drops NULL anyway, and a planner matches a partial
+        # index's predicate (tasks' open, live rows) only inside it, never inside IS TRUE.
         # IS NOT TRUE keeps rows whose expression is NULL under "No".
         column = self.get_column(alias)
-        return query.filter(column.is_(True) if value else column.is_not(True))
+        return query.filter(column if value else column.is_not(True))
 
     def operation(self) -> Any:
         return lazy_gettext("equals")

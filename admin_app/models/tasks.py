@@ -55,6 +55,16 @@ class Task(Named, UUIDMixin, TimestampMixin, VersionMixin, SoftDeleteMixin, db.M
             postgresql_where=OPEN_LIVE,
             sqlite_where=OPEN_LIVE,
         ),
+        # The same rows newest first, due date included: an overdue list in its default order
+        # walks this index alone, skipping open tasks not yet due without a visit to the table.
+        Index(
+            "ix_tasks_open_created",
+            "created_at",
+            "id",
+            "due_at",
+            postgresql_where=OPEN_LIVE,
+            sqlite_where=OPEN_LIVE,
+        ),
     )
     __searchable__ = ("title",)
     __label__ = "title"
