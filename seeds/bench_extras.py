@@ -8,8 +8,10 @@ same bench data give the same rows, ids included: every id is built from its ord
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import click
 from sqlalchemy import text
@@ -191,6 +193,21 @@ def _batch_test(session: AnySession) -> str:
     if session.get_bind().dialect.name == "postgresql":
         return f"substr(delete_batch::text, 15, 9) = '{BATCH}-8000'"
     return f"substr(delete_batch, 13, 8) = '{BATCH}8000'"
+
+
+def settle(engine: Any) -> float:
+    """VACUUM (ANALYZE) the database on PostgreSQL, ANALYZE on SQLite; the seconds taken.
+
+    Rows just COPYed are not yet marked all-visible, so every index-only scan the lists rely
+    on (counts, the overdue tasks' walk) visits the table for each entry until autovacuum
+    gets there: at 1M posts the bench's deep-page query then ran past the statement timeout.
+    VACUUM cannot run inside a transaction, hence a connection of its own in autocommit.
+    """
+    started = time.perf_counter()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        is_pg = engine.dialect.name == "postgresql"
+        connection.execute(text("VACUUM (ANALYZE)" if is_pg else "ANALYZE"))
+    return time.perf_counter() - started
 
 
 def analyse(session: AnySession) -> None:
