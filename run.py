@@ -14,6 +14,7 @@ from typing import Any
 
 from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
 
 from admin_app import create_app
 from admin_app.api.backstop import answer_errors_in_our_form
@@ -27,17 +28,37 @@ BODY_BACKSTOP = 4  # waitress buffers (to a file) up to this many times max_body
 
 
 class GracefulServer:
-    """A waitress server whose loop this class runs, so a signal can end it cleanly."""
+    """A waitress server whose loop this class runs, so a signal can end it cleanly.
+
+    ``server`` is what ``create_server`` returned: one server, or, for a host that resolves
+    to several addresses (``localhost`` as IPv4 and IPv6), a ``MultiSocketServer`` whose
+    listeners share one socket map (``map``, where a single server has ``_map``).
+    """
 
     def __init__(self, server: Any, *, grace_s: float) -> None:
         self.server, self.grace_s = server, grace_s
+        self.sockets: dict[Any, Any] = getattr(server, "_map", None) or server.map
         self.stopping_since: float | None = None
+
+    @property
+    def listeners(self) -> list[BaseWSGIServer]:
+        return [d for d in self.sockets.values() if isinstance(d, BaseWSGIServer)]
+
+    def urls(self) -> list[str]:
+        """Where the console answers, one URL per listening address."""
+        found = []
+        for listener in self.listeners:
+            host = listener.effective_host
+            host = f"[{host}]" if ":" in str(host) else host
+            found.append(f"http://{host}:{listener.effective_port}/admin/")
+        return found
 
     def stop(self, signum: int, frame: Any) -> None:
         # A signal handler only flags: the loop, between two polls, does the rest.
         if self.stopping_since is None:
             self.stopping_since = time.monotonic()
-            self.server.accepting = False  # the listening socket is no longer polled
+            for listener in self.listeners:
+                listener.accepting = False  # the listening socket is no longer polled
             log.info(
                 "%s: accepting no new connections; finishing %d in-flight request(s) within %s s",
                 signal.Signals(signum).name,
@@ -47,19 +68,19 @@ class GracefulServer:
 
     def in_flight(self) -> int:
         """Requests being handled, or whose answer is still being written."""
-        channels = [c for c in self.server._map.values() if isinstance(c, HTTPChannel)]
+        channels = [c for c in self.sockets.values() if isinstance(c, HTTPChannel)]
         return sum(1 for c in channels if c.requests or c.total_outbufs_len)
 
     def serve(self) -> None:
         while not self._finished():
-            wasyncore.loop(timeout=LOOP_S, map=self.server._map, count=1)
+            wasyncore.loop(timeout=LOOP_S, map=self.sockets, count=1)
         left = self.in_flight()
         if left:
             log.warning("grace period over: %d request(s) cut off", left)
         else:
             log.info("every in-flight request finished; stopped")
         self.server.task_dispatcher.shutdown(timeout=5)
-        wasyncore.close_all(self.server._map)
+        wasyncore.close_all(self.sockets)
 
     def _finished(self) -> bool:
         if self.stopping_since is None:
@@ -97,8 +118,8 @@ def main() -> int:
     graceful = GracefulServer(made, grace_s=server["shutdown_grace_seconds"])
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, graceful.stop)
-    port = graceful.server.effective_port
-    print(f"admin_app serving at http://{server['host']}:{port}/admin/", flush=True)
+    for url in graceful.urls():
+        print(f"admin_app serving at {url}", flush=True)
     graceful.serve()
     return 0
 
