@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import literal_column, select
 
@@ -21,10 +21,14 @@ from admin_app.models.search import (
     ranked_matches,
     row_score,
     searchable_columns,
+    sqlite_matches_at_least,
 )
 from admin_app.soft_delete import is_soft_deletable
 
 RANKED_MATCHES_AT_MOST = 1_000  # more matches than this: walk the sort index instead
+# Rows a search checked per row (SQLite, a very common word) samples for its density: each
+# costs an FTS5 query, and a word in that many rows is dense enough to show in fewer.
+PER_ROW_SAMPLE_ROWS = 250
 
 
 @functools.cache
@@ -146,11 +150,12 @@ class ListBehaviour(ModelView):
         """
         plain = not (search or filters)
         walk = self.ordered_query(sort, desc, search, filters, ranked=False)
-        condition = self._full_text(search)
+        condition, per_row = self._full_text(search)
         if condition is None:
             count = self.list_count(walk, plain=plain)
         else:
-            count = self.search_count(sort, desc, filters, walk, condition)
+            sample = PER_ROW_SAMPLE_ROWS if per_row else None
+            count = self.search_count(sort, desc, filters, walk, condition, sample_rows=sample)
         few = count.is_exact and count <= RANKED_MATCHES_AT_MOST
         if search and sort is None and few and searchable_columns(self.model):
             return self.ordered_query(sort, desc, search, filters), count, True
@@ -212,16 +217,34 @@ class ListBehaviour(ModelView):
 
     def _matching(self, search: str) -> Any:
         # _searched returned a ranking, so the model is full-text searchable and terms exist.
-        return self.get_query().filter(match_filter(db.session, self.model, search))
+        return self.get_query().filter(self._full_text(search)[0])
 
-    def _full_text(self, search: str | None) -> Any:
-        """The match condition of a full-text search, None for no search (or a LIKE one)."""
+    def _full_text(self, search: str | None) -> tuple[Any, bool]:
+        """The match condition of a full-text search (None for no search, or a LIKE one),
+        and whether it checks each row walked.
+
+        On SQLite a word in more rows than the count threshold is checked per row walked.
+        Chosen once per request (``flask.g``): the sample, the count and the walk share it.
+        """
         if not (search and self._search_supported and searchable_columns(self.model)):
-            return None
-        return match_filter(db.session, self.model, search)
+            return None, False
+        chosen = g.setdefault("full_text_conditions", {})
+        key = (self.endpoint, search)
+        if key not in chosen:
+            threshold = settings_of(current_app)["lists"]["count_threshold"]
+            per_row = sqlite_matches_at_least(db.session, self.model, search, threshold)
+            chosen[key] = (match_filter(db.session, self.model, search, per_row=per_row), per_row)
+        return chosen[key]
 
     def search_count(
-        self, sort: Any, desc: bool, filters: Any, matches: Any, condition: Any
+        self,
+        sort: Any,
+        desc: bool,
+        filters: Any,
+        matches: Any,
+        condition: Any,
+        *,
+        sample_rows: int | None = None,
     ) -> ListCount:
         """A search's count from how dense its matches are along the list's own walk."""
         walk = self.ordered_query(sort, desc, None, filters, ranked=False)
@@ -232,6 +255,7 @@ class ListBehaviour(ModelView):
             condition,
             threshold=settings_of(current_app)["lists"]["count_threshold"],
             estimate_index=None if filters else self.count_estimate_index,
+            sample_rows=sample_rows,
         )
 
     def list_count(self, query: Any, *, plain: bool) -> ListCount:

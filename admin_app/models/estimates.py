@@ -78,13 +78,15 @@ def bounded_counts(
     is_pg = session.get_bind().dialect.name == "postgresql"
     columns: list[Any] = []
     for rows, index in counted:
-        estimate = None
-        if index and is_pg:
-            estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == index)
-            estimate = estimated.scalar_subquery()
+        estimate = _reltuples(index) if index and is_pg else None
         columns += _bounded(rows, estimate, threshold)
     found = session.execute(select(*columns).execution_options(**options)).one()
     return [_shown(found[n], found[n + 1], threshold) for n in range(0, len(found), 2)]
+
+
+def _reltuples(relation: str) -> Any:
+    """The planner's row count of a table or index, as a scalar subquery (PostgreSQL)."""
+    return select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == relation).scalar_subquery()
 
 
 def bounded_distinct_count(
@@ -138,6 +140,7 @@ def sampled_count(
     *,
     threshold: int,
     estimate_index: str | None = None,
+    sample_rows: int | None = None,
 ) -> ListCount:
     """Count ``matches`` (``walk``, an ordered query of ids, narrowed by ``condition``) cheaply.
 
@@ -147,23 +150,22 @@ def sampled_count(
     ``estimate_index``), else at least the matches seen; nothing more is read. Sparse: the
     bounded count of ``matches``, which are then few enough to count through the search
     index. A list shorter than the sample is counted exactly by the sample itself. One query.
+    ``sample_rows`` replaces ``SAMPLE_ROWS`` where a row costs more to check (SQLite per row).
     """
     options = walk.get_execution_options() if hasattr(walk, "get_execution_options") else {}
     hit = case((condition, 1), else_=0).label("hit")
-    sample = walk.add_columns(hit).limit(SAMPLE_ROWS).subquery()
+    sample = walk.add_columns(hit).limit(sample_rows or SAMPLE_ROWS).subquery()
     hits = func.coalesce(func.sum(sample.c.hit), 0)
     limited = matches.order_by(None).limit(threshold + 1).subquery()
     exact = select(func.count()).select_from(limited).scalar_subquery()
-    estimate: Any = literal(None)
-    if estimate_index and session.get_bind().dialect.name == "postgresql":
-        estimated = select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == estimate_index)
-        estimate = estimated.scalar_subquery()
+    is_pg = session.get_bind().dialect.name == "postgresql"
+    estimate = _reltuples(estimate_index) if estimate_index and is_pg else literal(None)
     # The exact count sits in the CASE branch a dense sample does not take: never read then.
     stmt = select(hits, func.count(), case((hits >= DENSE_HITS, -1), else_=exact), estimate)
     found, walked, counted, size = session.execute(
         stmt.select_from(sample).execution_options(**options)
     ).one()
-    if walked < SAMPLE_ROWS:
+    if walked < (sample_rows or SAMPLE_ROWS):
         return ListCount(int(found))  # the sample was the whole list
     if counted >= 0:
         return _shown(counted, None, threshold)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from admin_app.columns import utc_now
+from admin_app.config import settings_of
 from admin_app.models import Role, estimates
 from tests.factories import PostFactory
 from tests.functional.admin.pages import get_page, list_count, listed
@@ -50,3 +51,23 @@ def test_a_list_shorter_than_the_sample_is_counted_by_it(client, as_role, posts,
     monkeypatch.setattr(estimates, "SAMPLE_ROWS", 100)
     as_role(Role.VIEWER)
     assert list_count(get_page(client, "/admin/post/", search="vacuum")) == 15
+
+
+@pytest.mark.parametrize(
+    ("search", "titles"),
+    [
+        ("vacuum ", [f"vacuum {n:02}" for n in range(0, 30, 2)]),
+        ('"vacuum"', [f"vacuum {n:02}" for n in range(0, 30, 2)]),
+        ("vacuum -zeppelin", [f"vacuum {n:02}" for n in range(0, 30, 2)]),
+        ("autumn -vacuum", [f"autumn {n:02}" for n in range(1, 29, 2)]),
+    ],
+)
+def test_a_word_in_more_rows_than_the_count_threshold_finds_the_same_rows(
+    app, client, as_role, posts, monkeypatch, search, titles
+):
+    # Fifteen matches over a threshold of five: SQLite checks each row the list walks with
+    # its own FTS5 query instead of building the list of every match first.
+    monkeypatch.setitem(settings_of(app)["lists"], "count_threshold", 5)
+    as_role(Role.VIEWER)
+    page = get_page(client, "/admin/post/", search=search)
+    assert listed(page, "title") == titles
