@@ -17,7 +17,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 
 from admin_app import create_app
-from admin_app.api.backstop import answer_errors_in_our_form
+from admin_app.api.backstop import answer_errors_in_our_form, listeners, socket_map
 from admin_app.config import ConfigError, settings_of
 from admin_app.database import check_reachable, warn_if_pool_small
 from admin_app.extensions import db
@@ -30,19 +30,18 @@ BODY_BACKSTOP = 4  # waitress buffers (to a file) up to this many times max_body
 class GracefulServer:
     """A waitress server whose loop this class runs, so a signal can end it cleanly.
 
-    ``server`` is what ``create_server`` returned: one server, or, for a host that resolves
-    to several addresses (``localhost`` as IPv4 and IPv6), a ``MultiSocketServer`` whose
-    listeners share one socket map (``map``, where a single server has ``_map``).
+    ``server`` is what ``create_server`` returned: one server or, for a host that resolves
+    to several addresses (``localhost`` as IPv4 and IPv6), a ``MultiSocketServer``.
     """
 
     def __init__(self, server: Any, *, grace_s: float) -> None:
         self.server, self.grace_s = server, grace_s
-        self.sockets: dict[Any, Any] = getattr(server, "_map", None) or server.map
+        self.sockets = socket_map(server)
         self.stopping_since: float | None = None
 
     @property
     def listeners(self) -> list[BaseWSGIServer]:
-        return [d for d in self.sockets.values() if isinstance(d, BaseWSGIServer)]
+        return listeners(self.server)
 
     def urls(self) -> list[str]:
         """Where the console answers, one URL per listening address."""

@@ -46,10 +46,19 @@ class ProblemChannel(HTTPChannel):
     error_task_class = ProblemErrorTask
 
 
+def socket_map(server: Any) -> dict[Any, Any]:
+    """The sockets ``server`` polls: what ``create_server`` returned is one server (``_map``)
+    or, for a host with several addresses, a ``MultiSocketServer`` whose listeners share
+    one map (``map``)."""
+    return server._map if hasattr(server, "_map") else server.map  # type: ignore[no-any-return]
+
+
+def listeners(server: Any) -> list[BaseWSGIServer]:
+    """The listening sockets of ``server``, one per address."""
+    return [d for d in socket_map(server).values() if isinstance(d, BaseWSGIServer)]
+
+
 def answer_errors_in_our_form(server: Any) -> None:
-    """Give every listening socket of ``server`` (what ``create_server`` returned: one
-    server, or several behind a ``MultiSocketServer``) our channel class."""
-    sockets = getattr(server, "_map", None) or getattr(server, "map", {})
-    for dispatcher in list(sockets.values()):
-        if isinstance(dispatcher, BaseWSGIServer):
-            dispatcher.channel_class = ProblemChannel
+    """Give every listening socket of ``server`` our channel class."""
+    for listener in listeners(server):
+        listener.channel_class = ProblemChannel

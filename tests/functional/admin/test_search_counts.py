@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
+from admin_app.admin import lists
 from admin_app.columns import utc_now
 from admin_app.config import settings_of
 from admin_app.models import Role, estimates
 from tests.factories import PostFactory
 from tests.functional.admin.pages import get_page, list_count, listed
+from tests.functional.admin.test_scale_plans import _statements
 
 
 @pytest.fixture
@@ -60,14 +62,22 @@ def test_a_list_shorter_than_the_sample_is_counted_by_it(client, as_role, posts,
         ('"vacuum"', [f"vacuum {n:02}" for n in range(0, 30, 2)]),
         ("vacuum -zeppelin", [f"vacuum {n:02}" for n in range(0, 30, 2)]),
         ("autumn -vacuum", [f"autumn {n:02}" for n in range(1, 29, 2)]),
+        ("vacu", [f"vacuum {n:02}" for n in range(0, 30, 2)]),  # a prefix: never per row
     ],
 )
 def test_a_word_in_more_rows_than_the_count_threshold_finds_the_same_rows(
-    app, client, as_role, posts, monkeypatch, search, titles
+    app, client, as_role, posts, monkeypatch, dialect, search, titles
 ):
     # Fifteen matches over a threshold of five: SQLite checks each row the list walks with
-    # its own FTS5 query instead of building the list of every match first.
+    # its own FTS5 query instead of building the list of every match first. The sample is
+    # ten rows, so the matches are dense and the list is walked, not ranked.
     monkeypatch.setitem(settings_of(app)["lists"], "count_threshold", 5)
+    monkeypatch.setattr(lists, "PER_ROW_SAMPLE_ROWS", 10)
     as_role(Role.VIEWER)
+    seen = _statements(client, "/admin/post/", search=search)
     page = get_page(client, "/admin/post/", search=search)
     assert listed(page, "title") == titles
+    walks = [s for s, _ in seen if s.lstrip().startswith("SELECT posts.id") and "LIMIT" in s]
+    assert len(walks) == 1, walks
+    per_row = "EXISTS (SELECT 1" in walks[0]
+    assert per_row == (dialect == "sqlite" and search != "vacu"), walks[0]
