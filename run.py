@@ -21,6 +21,7 @@ from admin_app.api.backstop import answer_errors_in_our_form, listeners, socket_
 from admin_app.config import ConfigError, settings_of
 from admin_app.database import check_reachable, warn_if_pool_small
 from admin_app.extensions import db
+from admin_app.serving import prepare_to_serve
 
 log = logging.getLogger("admin_app.run")
 LOOP_S = 0.1  # how often the serving loop looks at the shutdown flag
@@ -119,6 +120,7 @@ def main() -> int:
         signal.signal(signum, graceful.stop)
     for url in graceful.urls():
         print(f"admin_app serving at {url}", flush=True)
+    prepare_to_serve()
     graceful.serve()
     return 0
 

@@ -40,6 +40,7 @@ from admin_app import create_app
 from admin_app.extensions import db
 from admin_app.models import Comment, Operator, Post, Task, User
 from admin_app.models.keyset import encode_cursor
+from admin_app.serving import prepare_to_serve
 from admin_app.soft_delete import with_deleted
 from bench import over_http as over_http_module
 from bench.scaling import Measured, engine_url, labels, parse_args, scaling, scaling_lines
@@ -390,6 +391,7 @@ def main(argv: list[str] | None = None) -> None:
     urls: list[str] = args.database_url
     names = labels(urls)
     prepared = {name: scenarios(engine_url(url)) for name, url in zip(names, urls, strict=True)}
+    prepare_to_serve()  # as run.py's server does before its first request (every side here)
     results = run({name: p.plan for name, p in prepared.items()}, args.rounds)
     http: dict[str, dict[str, Any]] = {}
     for name, url in zip(names, urls, strict=True):

@@ -26,6 +26,7 @@ def _serve(url: str, port: int, ready: Any) -> None:
     from waitress import create_server
 
     from admin_app import create_app
+    from admin_app.serving import prepare_to_serve
 
     app = create_app({"database": {"url": url}, "app": {"secret_key": "bench"}})
     app.config["WTF_CSRF_ENABLED"] = False
@@ -33,6 +34,7 @@ def _serve(url: str, port: int, ready: Any) -> None:
     hello.add_url_rule("/", "hello", lambda: "Hello, world!")
     both = DispatcherMiddleware(app.wsgi_app, {HELLO.rstrip("/"): hello})
     server = create_server(both, host="127.0.0.1", port=port, threads=THREADS, ident="bench")
+    prepare_to_serve()  # as run.py does
     ready.set()
     server.run()
 

@@ -24,6 +24,7 @@ BELOW_WEB: dict[str, set[str]] = {
     "config": set(),
     "columns": set(),
     "pool": set(),
+    "serving": set(),
     "production": {"config"},
     "soft_delete": {"columns"},
     "extensions": {"soft_delete"},
