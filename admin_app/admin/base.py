@@ -20,7 +20,7 @@ from admin_app.admin.converters import ConsoleFilterConverter, ConsoleModelConve
 from admin_app.admin.export import ExportBehaviour
 from admin_app.admin.lists import ListBehaviour
 from admin_app.admin.parsing import parse_key, parse_page
-from admin_app.admin.rows import ListCells, RowActions
+from admin_app.admin.rows import ListCells, ListRows, RowActions
 from admin_app.admin.uniques import add_unique_errors
 from admin_app.database import is_database_fault
 from admin_app.models import Role
@@ -110,9 +110,10 @@ class SecureModelView(AccessMixin, ListBehaviour, ExportBehaviour):
 
     def render(self, template: str, **kwargs: Any) -> Any:
         if "list_row_actions" in kwargs:  # a list page: its row actions rendered once
-            kwargs["stamped_row_actions"] = RowActions(kwargs["list_row_actions"]).render
-            kwargs["list_cells"] = ListCells(self, kwargs["list_columns"]).render
-            kwargs["select_record_title"] = gettext("Select record")
+            actions = RowActions(kwargs["list_row_actions"])
+            cells = ListCells(self, kwargs["list_columns"])
+            select = gettext("Select record")
+            kwargs["list_rows"] = ListRows(self, actions, cells, select=select).render
         with one_zone():
             return super().render(template, **kwargs)
 

@@ -140,7 +140,8 @@ class ListBehaviour(ModelView):
             reversed_query=self._reversed(sort_column, sort_desc, search, filters),
             key=None if ranked else self.sort_key(sort_column, sort_desc),
         )
-        return count, loading.fetch_page(db.session, self.model, ids, columns)
+        named = [c for c in columns if c not in (self.column_formatters or {})]
+        return count, loading.fetch_page(db.session, self.model, ids, columns, named=named)
 
     def _chosen(self, sort: Any, desc: bool, search: str | None, filters: Any) -> Any:
         """The list's query and count; a search ranks its matches only when they are few.

@@ -86,3 +86,37 @@ class ListCells:
         value = self.view.get_list_value
         html = [f"{td}{escape(value(context, row, name))}</td>" for name, td in self.opening]
         return Markup("".join(html))  # noqa: S704 - every value is escaped above
+
+
+class ListRows:
+    """One list page's body: every row's ``<tr>`` in one pass, ``list_rows(data)`` in templates.
+
+    Flask-Admin renders each row through a scoped block, which derives a new template context
+    per row, then a macro: 0.15 ms a row, most of a list page's template time. The row here
+    is the same markup: the checkbox, the stamped actions, the cells.
+    """
+
+    def __init__(self, view: Any, actions: RowActions, cells: ListCells, *, select: str) -> None:
+        self.view, self.actions, self.cells = view, actions, cells
+        self.checkbox = (
+            '<td><input type="checkbox" name="rowid" class="action-checkbox" value="{}" '
+            f'title="{escape(select)}" /></td>'
+        )
+
+    @pass_context
+    def render(self, context: Any, data: Any) -> Markup:
+        with_checkbox = bool(context.get("actions"))
+        with_actions = bool(self.view.column_display_actions)
+        html = []
+        for row in data:
+            pk = self.view.get_pk_value(row)
+            html.append("<tr>\n")
+            if with_checkbox:
+                html.append(self.checkbox.format(escape(pk)))
+            if with_actions:
+                html.append(
+                    f'<td class="list-buttons-column">{self.actions.render(context, pk, row)}</td>'
+                )
+            html.append(self.cells.render(context, row))
+            html.append("\n</tr>\n")
+        return Markup("".join(html))  # noqa: S704 - the id is escaped, the rest rendered escaped
