@@ -46,6 +46,15 @@ def stored_hybrids(model: type) -> tuple[str, ...]:
     return tuple(n for n in names if isinstance(getattr(model, n).expression, Column))
 
 
+def stored_attribute(model: type, name: str) -> str | None:
+    """The mapped attribute holding a stored hybrid's value (``stored_comment_count``), or
+    None for a hybrid computed in SQL."""
+    expression = getattr(model, name).expression
+    if not isinstance(expression, Column):
+        return None
+    return str(inspect(model).get_property_by_column(expression).key)
+
+
 def hybrid_type(model: type, name: str) -> TypeEngine[Any] | None:
     """The SQL type a hybrid compares as, or None when it cannot be told."""
     sql_type = getattr(model, name).type

@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from admin_app.admin.hybrids import hybrid_expression, hybrid_names
+from admin_app.admin.hybrids import hybrid_expression, hybrid_names, stored_attribute
 from admin_app.models.naming import Named, label_column, row_label
 from admin_app.soft_delete import is_soft_deletable, with_deleted
 
@@ -112,12 +112,18 @@ def fetch_page(
         model, loaded, join_all=dialect != "sqlite", live_only=True, named=named
     )
     query = with_deleted(query.options(*options))
-    selected = {h: hybrid_expression(model, h) for h in shown_hybrids(model, columns)}
+    hybrids = shown_hybrids(model, columns)
+    # A stored hybrid's column comes with the row itself: read there, not selected again.
+    stored = {h: key for h in hybrids if (key := stored_attribute(model, h)) is not None}
+    selected = {h: hybrid_expression(model, h) for h in hybrids if h not in stored}
     selected |= {name: names_of(model, name) for name in collections}
     if selected:
         query = query.add_columns(*(value.label(key) for key, value in selected.items()))
     position = {record_id: n for n, record_id in enumerate(ids)}
     rows = [attach(row, list(selected)) for row in query.all()]
+    for row in rows:
+        values = row.__dict__.setdefault(HYBRID_VALUES, {})
+        values |= {hybrid: getattr(row, key) for hybrid, key in stored.items()}
     for name in collections:
         _label_names(model, name, rows)
     return sorted(rows, key=lambda record: position[record.id])
