@@ -89,13 +89,12 @@ def _reltuples(relation: str) -> Any:
     return select(_PG_CLASS.c.reltuples).where(_PG_CLASS.c.relname == relation).scalar_subquery()
 
 
-def bounded_distinct_count(
-    session: Session | scoped_session[Any], rows: Any, *, threshold: int, estimate: Any = None
-) -> ListCount:
-    """Count ``rows`` (a SELECT DISTINCT, say) reading at most ``threshold + 1`` of them.
+def bounded_distinct_statement(rows: Any, *, threshold: int, estimate: Any = None) -> Any:
+    """A count of ``rows`` (a SELECT DISTINCT, say) reading at most ``threshold + 1`` of them.
 
     ``estimate``: a scalar SQL expression for the planner's figure (None: none), used as in
-    bounded_count when far above the threshold.
+    bounded_count when far above the threshold. Run it with read_bounded_count; it holds no
+    values of its own, so it can be built once and run often.
     """
     options = rows.get_execution_options()  # with_deleted() on ``rows`` must reach the count
     if estimate is None:
@@ -104,7 +103,14 @@ def bounded_distinct_count(
         # Read once from a derived table: the CASE and the column then share one plan of it.
         known = select(estimate.label("n")).subquery()
         counted = select(*_bounded(rows, known.c.n, threshold)).select_from(known)
-    found = session.execute(counted.execution_options(**options)).one()
+    return counted.execution_options(**options)
+
+
+def read_bounded_count(
+    session: Session | scoped_session[Any], counted: Any, *, threshold: int
+) -> ListCount:
+    """Run a bounded_distinct_statement: the count, or the estimate or floor above it."""
+    found = session.execute(counted).one()
     return _shown(found[0], found[1], threshold)
 
 
