@@ -42,10 +42,10 @@ def stored_hybrids(model: type) -> tuple[str, ...]:
     Computed ones (``is_published`` against the clock, ``full_name``) filter and show, but
     sorting by them would compute and sort every row of the table.
     """
-    names = hybrid_names(model)
-    return tuple(n for n in names if isinstance(getattr(model, n).expression, Column))
+    return tuple(n for n in hybrid_names(model) if stored_attribute(model, n) is not None)
 
 
+@functools.cache
 def stored_attribute(model: type, name: str) -> str | None:
     """The mapped attribute holding a stored hybrid's value (``stored_comment_count``), or
     None for a hybrid computed in SQL."""

@@ -45,7 +45,7 @@ class _AnyRow:
 
 
 class RowActions:
-    """One list page's row actions column: ``stamped_row_actions(row_id, row)`` in templates."""
+    """One list page's row actions column, rendered once and stamped per row (ListRows)."""
 
     def __init__(self, actions: list[Any]) -> None:
         self.actions = actions
@@ -58,7 +58,6 @@ class RowActions:
             return None
         return html.split(PLACEHOLDER)
 
-    @pass_context
     def render(self, context: Any, row_id: Any, row: Any) -> Markup:
         if self._parts is None:
             self._parts = [self._stamp(context, action) for action in self.actions]
@@ -74,14 +73,13 @@ class RowActions:
 
 
 class ListCells:
-    """One list page's value cells: ``list_cells(row)`` in templates, a ``<td>`` per column."""
+    """One list page's value cells, a ``<td>`` per column (ListRows)."""
 
     def __init__(self, view: Any, columns: list[tuple[str, str]]) -> None:
         self.view = view
         # Class names as Flask-Admin writes them: ``col-<column>``, escaped once.
         self.opening = [(name, f'<td class="col-{escape(name)}">') for name, _ in columns]
 
-    @pass_context
     def render(self, context: Any, row: Any) -> Markup:
         value = self.view.get_list_value
         html = [f"{td}{escape(value(context, row, name))}</td>" for name, td in self.opening]
